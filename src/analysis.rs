@@ -1,0 +1,108 @@
+//! `analyze(text) -> Analysis`: the one entry point of the engine. Never fails, does no IO.
+//!
+//! Besides the findings, an analysis keeps what the IDE features need: every amount with its
+//! label and column, every relation that was checked (holding or not), and the outline.
+
+use rust_decimal::Decimal;
+
+use crate::finding::Finding;
+use crate::text::Span;
+
+/// What kind of arithmetic a relation states.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RelationKind {
+    /// A total and its parts.
+    Sum,
+    /// `占…X%`: part ÷ whole.
+    Share,
+    /// A change amount: current − base.
+    Change,
+    /// A growth rate: change ÷ base.
+    Rate,
+    /// The same quantity stated twice.
+    Same,
+    /// A table's column formula (`5=4/3`).
+    Formula,
+}
+
+/// One figure taking part in a relation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Term {
+    /// Normalised label, e.g. `工资福利支出`.
+    pub label: String,
+    /// Where the figure is written.
+    pub span: Span,
+    /// The value as written, in `unit`.
+    pub value: Decimal,
+    /// `元`, `万元`, `%`, `项`…; empty when none was written.
+    pub unit: String,
+}
+
+/// A relation the engine checked, holding or not.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Relation {
+    pub kind: RelationKind,
+    /// Which column or period: `决算`, `年初预算`, `上年`, `增减额`…
+    pub column: String,
+    /// The figure that is checked: the total, the share, the change, the rate.
+    pub target: Term,
+    /// What it is checked against: the parts of a sum; part and whole of a share; current and
+    /// base of a change or rate; the other statement of a quantity.
+    pub parts: Vec<Term>,
+    /// The recomputed value, formatted in the target's unit.
+    pub expected: String,
+    pub holds: bool,
+    /// Why a list was taken as complete, or other context worth showing.
+    pub note: Option<String>,
+}
+
+/// A heading of the report's outline (第一部分 / 一、/（一）/ 1.).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Heading {
+    pub title: String,
+    /// 0 for the outermost level seen in this document.
+    pub level: u8,
+    /// The heading line.
+    pub span: Span,
+    /// From the heading to the end of its section.
+    pub section: Span,
+}
+
+/// A figure the engine read, with what it understood of it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AmountInfo {
+    pub span: Span,
+    pub value: Decimal,
+    pub unit: String,
+    pub label: String,
+    pub column: String,
+    /// Same key, same quantity: used for go-to-definition and references.
+    pub key: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Analysis {
+    pub findings: Vec<Finding>,
+    pub relations: Vec<Relation>,
+    pub amounts: Vec<AmountInfo>,
+    pub outline: Vec<Heading>,
+}
+
+/// Analyse a whole report.
+pub fn analyze(text: &str) -> Analysis {
+    crate::engine::run(text)
+}
+
+impl Analysis {
+    /// The amount written at `offset`, if any.
+    pub fn amount_at(&self, offset: usize) -> Option<&AmountInfo> {
+        self.amounts.iter().find(|a| a.span.touches(offset))
+    }
+
+    /// Relations in which the figure at `span` takes part, as target or part.
+    pub fn relations_of(&self, span: Span) -> impl Iterator<Item = &Relation> {
+        self.relations
+            .iter()
+            .filter(move |r| r.target.span == span || r.parts.iter().any(|p| p.span == span))
+    }
+}

@@ -1,0 +1,402 @@
+//! Numbers as written in a report, with the unit that follows them.
+//!
+//! A number is kept exactly as stated (a `Decimal` and its count of decimals), so that the
+//! rounding it implies can be reasoned about. Dates, ordinals, approximations (`2000余名`),
+//! document numbers (`〔2022〕28号`), ranges (`80-90分`) and thresholds (`50万元以上`) are
+//! recognised and marked as not being amounts.
+
+use std::str::FromStr;
+use std::sync::OnceLock;
+
+use regex::Regex;
+use rust_decimal::Decimal;
+
+use crate::text::Span;
+
+/// What a number measures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Dimension {
+    Money,
+    Percent,
+    /// 个百分点: a difference of percentages, not a rate.
+    Points,
+    Count,
+    /// No unit written.
+    Bare,
+    /// Anything else (dates, areas, scores…): never part of a relation.
+    Other,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unit {
+    /// Money, with its factor to 元: 元 = 1, 千元 = 10³, 万元 = 10⁴, 亿元 = 10⁸.
+    Money {
+        factor: u32,
+        text: &'static str,
+    },
+    Percent,
+    Points,
+    /// A count with its measure word (人, 项, 辆…).
+    Count(&'static str),
+    None,
+    Other,
+}
+
+impl Unit {
+    pub fn dimension(&self) -> Dimension {
+        match self {
+            Unit::Money { .. } => Dimension::Money,
+            Unit::Percent => Dimension::Percent,
+            Unit::Points => Dimension::Points,
+            Unit::Count(_) => Dimension::Count,
+            Unit::None => Dimension::Bare,
+            Unit::Other => Dimension::Other,
+        }
+    }
+
+    /// Factor to the base unit (元 for money, 1 otherwise).
+    pub fn factor(&self) -> Decimal {
+        match self {
+            Unit::Money { factor, .. } => Decimal::from(*factor),
+            _ => Decimal::ONE,
+        }
+    }
+
+    pub fn text(&self) -> &'static str {
+        match self {
+            Unit::Money { text, .. } => text,
+            Unit::Percent => "%",
+            Unit::Points => "个百分点",
+            Unit::Count(w) => w,
+            Unit::None | Unit::Other => "",
+        }
+    }
+
+    pub fn money(factor: u32) -> Unit {
+        let text = match factor {
+            1 => "元",
+            1_000 => "千元",
+            10_000 => "万元",
+            _ => "亿元",
+        };
+        Unit::Money { factor, text }
+    }
+}
+
+/// A number as written, with its unit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Number {
+    /// The digits (with separators and decimals), without sign or unit.
+    pub span: Span,
+    /// A minus sign written right before the digits.
+    pub sign: Option<Span>,
+    /// The magnitude as written, in `unit`.
+    pub value: Decimal,
+    /// Digits after the decimal point.
+    pub decimals: u32,
+    /// Digits after the point that are not trailing zeros (`10.60` → 1): a writer who pads a
+    /// rounded figure with zeros has not stated more precision.
+    pub significant_decimals: u32,
+    pub unit: Unit,
+    /// The unit as written, when there is one.
+    pub unit_span: Option<Span>,
+    /// Byte offsets of full-width commas used as thousands separators.
+    pub fullwidth_commas: Vec<usize>,
+    /// Whether the digits have thousands separators.
+    pub grouped: bool,
+    /// Not an amount: an ordinal, a date, an approximation, a range end, a threshold.
+    pub excluded: bool,
+}
+
+impl Number {
+    pub fn dimension(&self) -> Dimension {
+        if self.excluded {
+            Dimension::Other
+        } else {
+            self.unit.dimension()
+        }
+    }
+
+    /// Span of the sign, digits and unit.
+    pub fn full_span(&self) -> Span {
+        let start = self.sign.map_or(self.span.start, |s| s.start);
+        let end = self.unit_span.map_or(self.span.end, |u| u.end);
+        Span::new(start, end)
+    }
+
+    /// The value in the base unit (元 for money), signed. None on overflow.
+    pub fn base_value(&self) -> Option<Decimal> {
+        let v = self.value.checked_mul(self.unit.factor())?;
+        Some(if self.sign.is_some() { -v } else { v })
+    }
+
+    /// Half a unit of the last stated digit, in the base unit.
+    pub fn half_ulp(&self) -> Option<Decimal> {
+        half_ulp(self.decimals).checked_mul(self.unit.factor())
+    }
+}
+
+/// Half a unit of the last of `decimals` decimals.
+pub fn half_ulp(decimals: u32) -> Decimal {
+    Decimal::new(5, decimals + 1)
+}
+
+fn number_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"[0-9]{1,3}(?:[,，][0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?")
+            .expect("number regex")
+    })
+}
+
+const MONEY_UNITS: &[(&str, u32)] = &[
+    ("亿元", 100_000_000),
+    ("億元", 100_000_000),
+    ("万元", 10_000),
+    ("萬元", 10_000),
+    ("千元", 1_000),
+    ("元", 1),
+    ("亿", 100_000_000),
+    ("億", 100_000_000),
+    ("万", 10_000),
+    ("萬", 10_000),
+];
+
+const COUNT_WORDS: &[&str] = &[
+    "人次", "人", "名", "项", "次", "个", "辆", "台", "套", "所", "家", "场", "位", "户", "件",
+];
+
+/// Words after a number that make it approximate or a threshold, not an amount.
+const APPROX_AFTER: &[&str] = &[
+    "余", "多", "来", "左右", "以上", "以下", "以内", "上下", "开外",
+];
+/// Words before a number that make it approximate.
+const APPROX_BEFORE: &[&str] = &[
+    "近", "约", "逾", "超过", "大约", "将近", "不足", "不到", "上千", "数",
+];
+/// Characters right after the digits that make a number a date, ordinal, code or score.
+const NOT_AMOUNT_AFTER: &[char] = &[
+    '年', '月', '日', '号', '届', '时', '岁', '周', '天', '级', '版', '期', '〕', ']', '】', '分',
+    '秒', '米', '季', '度', '倍', '页', '条', '款', '章', '节', '篇', '楼', '层', '路', '/', '‰',
+    '平', '亩', '公', '吨', '千', '克',
+];
+
+fn is_space(c: char) -> bool {
+    c == ' ' || c == '\u{3000}' || c == '\u{a0}' || c == '\t'
+}
+
+/// Every number in `text`, in order. Never fails; a number too long for `Decimal` is skipped.
+pub fn scan(text: &str) -> Vec<Number> {
+    let mut out = Vec::new();
+    for m in number_re().find_iter(text) {
+        let (start, end) = (m.start(), m.end());
+        let before = &text[..start];
+        let prev = before.chars().next_back();
+        // Part of a longer token: an identifier, a decimal we did not match, a code.
+        if prev.is_some_and(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_') {
+            continue;
+        }
+        let raw = m.as_str();
+        let digits: String = raw
+            .chars()
+            .filter(|c| c.is_ascii_digit() || *c == '.')
+            .collect();
+        let Ok(value) = Decimal::from_str(&digits) else {
+            continue;
+        };
+        if digits.len() > 28 {
+            continue;
+        }
+        let decimals = digits
+            .find('.')
+            .map_or(0, |p| (digits.len() - p - 1) as u32);
+        let significant_decimals = digits
+            .find('.')
+            .map_or(0, |p| digits[p + 1..].trim_end_matches('0').len() as u32);
+        let fullwidth_commas: Vec<usize> =
+            raw.match_indices('，').map(|(i, _)| start + i).collect();
+        let grouped = raw.contains([',', '，']);
+
+        // A minus sign right before (spaces allowed between), unless it joins two numbers (80-90).
+        let mut sign = None;
+        let trimmed = before.trim_end_matches(is_space);
+        if let Some(c) = trimmed.chars().next_back() {
+            if matches!(c, '-' | '－' | '−' | '—') {
+                let s = trimmed.len() - c.len_utf8();
+                let before_sign = trimmed[..s].chars().next_back();
+                if !before_sign.is_some_and(|b| b.is_ascii_digit()) {
+                    sign = Some(Span::new(s, trimmed.len()));
+                }
+            }
+        }
+
+        let rest = &text[end..];
+        let after_space = rest.trim_start_matches(is_space);
+        let space_len = rest.len() - after_space.len();
+        let mut unit = Unit::None;
+        let mut unit_span = None;
+        let mut unit_len = 0;
+        if let Some(&(w, f)) = MONEY_UNITS.iter().find(|(w, _)| after_space.starts_with(w)) {
+            unit = Unit::money(f);
+            unit_len = w.len();
+        } else if after_space.starts_with('%') || after_space.starts_with('％') {
+            unit = Unit::Percent;
+            unit_len = after_space.chars().next().map_or(1, char::len_utf8);
+        } else if let Some(w) = ["个百分点", "百分点"]
+            .iter()
+            .find(|w| after_space.starts_with(**w))
+        {
+            unit = Unit::Points;
+            unit_len = w.len();
+        } else if let Some(w) = COUNT_WORDS.iter().find(|w| after_space.starts_with(**w)) {
+            unit = Unit::Count(w);
+            unit_len = w.len();
+        } else if let Some(c) = rest.chars().next() {
+            if NOT_AMOUNT_AFTER.contains(&c) || c.is_ascii_alphabetic() {
+                unit = Unit::Other;
+            }
+        }
+        if unit_len > 0 {
+            unit_span = Some(Span::new(end + space_len, end + space_len + unit_len));
+        }
+        let after_unit = &text[unit_span.map_or(end, |u| u.end)..];
+
+        let mut excluded = matches!(unit, Unit::Other);
+        // Ordinals and serials: 第41届, No.3
+        excluded |= before.ends_with('第');
+        // Approximations and thresholds.
+        excluded |= APPROX_AFTER
+            .iter()
+            .any(|w| rest.starts_with(w) || after_unit.starts_with(w));
+        excluded |= APPROX_BEFORE.iter().any(|w| before.ends_with(w));
+        // Ranges: 80-90分, 3至5人, 10～20.
+        let range_next = after_unit.trim_start_matches(is_space);
+        excluded |= ["-", "－", "~", "～", "至", "到", "—"].iter().any(|w| {
+            range_next.strip_prefix(w).is_some_and(|r| {
+                r.trim_start_matches(is_space)
+                    .starts_with(|c: char| c.is_ascii_digit())
+            })
+        });
+        excluded |= prev.is_some_and(|c| matches!(c, '-' | '－' | '~' | '～' | '至'))
+            && before[..before.len() - prev.map_or(0, char::len_utf8)]
+                .ends_with(|c: char| c.is_ascii_digit());
+        // Document numbers and years in brackets, phone numbers, times.
+        excluded |= prev.is_some_and(|c| matches!(c, '〔' | '[' | '【' | ':' | '：'))
+            && raw.len() == 4
+            && after_unit.starts_with(['〕', ']', '】']);
+        excluded |=
+            rest.starts_with([':', '-']) && rest[1..].starts_with(|c: char| c.is_ascii_digit());
+
+        out.push(Number {
+            span: Span::new(start, end),
+            sign,
+            value,
+            decimals,
+            significant_decimals,
+            unit,
+            unit_span,
+            fullwidth_commas,
+            grouped,
+            excluded,
+        });
+    }
+    out
+}
+
+/// Format a value with thousands separators and `decimals` decimals: 9017122.4 → 9,017,122.40.
+pub fn format_grouped(value: Decimal, decimals: u32) -> String {
+    let v = value.round_dp_with_strategy(
+        decimals,
+        rust_decimal::RoundingStrategy::MidpointAwayFromZero,
+    );
+    let neg = v.is_sign_negative() && !v.is_zero();
+    let s = format!("{:.*}", decimals as usize, v.abs());
+    let (int, frac) = match s.find('.') {
+        Some(p) => (&s[..p], &s[p..]),
+        None => (&s[..], ""),
+    };
+    let mut grouped = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    format!("{}{}{}", if neg { "-" } else { "" }, grouped, frac)
+}
+
+/// Format like `original` was written: same decimals, separators only if it had them.
+pub fn format_like(value: Decimal, original: &Number) -> String {
+    let s = format_grouped(value, original.decimals);
+    if original.grouped {
+        s
+    } else {
+        s.replace(',', "")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one(t: &str) -> Number {
+        let v = scan(t);
+        assert_eq!(v.len(), 1, "{t}: {v:?}");
+        v.into_iter().next().unwrap()
+    }
+
+    #[test]
+    fn reads_amounts_with_units_and_separators() {
+        let n = one("支出8,901,652.46元");
+        assert_eq!(n.value, Decimal::from_str("8901652.46").unwrap());
+        assert_eq!(n.decimals, 2);
+        assert_eq!(n.unit, Unit::money(1));
+        let n = one("合计1,465.58 万元");
+        assert_eq!(n.unit, Unit::money(10_000));
+        let n = one("决算478，297.24元");
+        assert_eq!(n.fullwidth_commas.len(), 1);
+        assert_eq!(n.value, Decimal::from_str("478297.24").unwrap());
+        let n = one("减少-97,121.12元");
+        assert!(n.sign.is_some());
+        assert_eq!(one("占比10.60%").significant_decimals, 1);
+        assert_eq!(one("获奖178项").unit, Unit::Count("项"));
+    }
+
+    #[test]
+    fn harmless_numbers_are_not_amounts() {
+        for t in [
+            "第41届",
+            "2000余名",
+            "近300项",
+            "5月",
+            "1958年",
+            "〔2022〕",
+            "80-90分",
+            "单价50万元以上",
+            "28号",
+        ] {
+            assert!(scan(t).iter().all(|n| n.excluded), "{t}");
+        }
+        // 80-90: the second number is not negative.
+        assert!(scan("80-90分").iter().all(|n| n.sign.is_none()));
+    }
+
+    #[test]
+    fn too_many_digits_is_skipped_not_a_panic() {
+        assert!(scan("1234567890123456789012345678901234567890元").is_empty());
+        assert_eq!(scan("0.123456789012345678901234567890123%").len(), 0);
+    }
+
+    #[test]
+    fn formats_grouped() {
+        assert_eq!(
+            format_grouped(Decimal::from_str("9017122.4").unwrap(), 2),
+            "9,017,122.40"
+        );
+        assert_eq!(
+            format_grouped(Decimal::from_str("-115469.94").unwrap(), 2),
+            "-115,469.94"
+        );
+        assert_eq!(format_grouped(Decimal::from(187), 0), "187");
+    }
+}

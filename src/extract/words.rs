@@ -1,0 +1,140 @@
+//! The words around a figure: which way a change goes, which column a value belongs to, and
+//! the clean label of what is measured.
+
+/// Which way a change goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    Up,
+    Down,
+    /// 持平, 无增减: no change.
+    Flat,
+}
+
+impl Direction {
+    pub fn sign(self) -> i32 {
+        match self {
+            Direction::Up => 1,
+            Direction::Down => -1,
+            Direction::Flat => 0,
+        }
+    }
+}
+
+/// Direction words, longest first so that `负增长` wins over `增长`. The bool says whether the
+/// word names a rate (增长/下降) rather than an amount (增加/减少); both take either in practice.
+pub const DIRECTION_WORDS: &[(&str, Direction)] = &[
+    ("负增长", Direction::Down),
+    ("增长了", Direction::Up),
+    ("增加了", Direction::Up),
+    ("减少了", Direction::Down),
+    ("下降了", Direction::Down),
+    ("增长", Direction::Up),
+    ("增加", Direction::Up),
+    ("上升", Direction::Up),
+    ("上涨", Direction::Up),
+    ("提高", Direction::Up),
+    ("增收", Direction::Up),
+    ("增支", Direction::Up),
+    ("增幅", Direction::Up),
+    ("超支", Direction::Up),
+    ("多支", Direction::Up),
+    ("减少", Direction::Down),
+    ("下降", Direction::Down),
+    ("降低", Direction::Down),
+    ("减收", Direction::Down),
+    ("减支", Direction::Down),
+    ("降幅", Direction::Down),
+    ("减幅", Direction::Down),
+    ("下滑", Direction::Down),
+    ("节约", Direction::Down),
+    ("少支", Direction::Down),
+    ("增", Direction::Up),
+    ("减", Direction::Down),
+];
+
+/// The direction word that `s` ends with (spaces and 了 already trimmed by the caller), with its
+/// byte length.
+pub fn direction_suffix(s: &str) -> Option<(Direction, usize)> {
+    DIRECTION_WORDS
+        .iter()
+        .find(|(w, _)| s.ends_with(w))
+        .map(|&(w, d)| (d, w.len()))
+}
+
+/// The opposite word, for the direction-word fix.
+pub fn flip(word: &str) -> Option<&'static str> {
+    Some(match word {
+        "增加" => "减少",
+        "减少" => "增加",
+        "增长" => "下降",
+        "下降" => "增长",
+        "上升" => "下降",
+        "降低" => "提高",
+        "提高" => "降低",
+        "增收" => "减收",
+        "减收" => "增收",
+        "增支" => "减支",
+        "减支" => "增支",
+        "增幅" => "降幅",
+        "降幅" => "增幅",
+        "减幅" => "增幅",
+        "增加了" => "减少了",
+        "减少了" => "增加了",
+        "增长了" => "下降了",
+        "下降了" => "增长了",
+        "增" => "减",
+        "减" => "增",
+        _ => return None,
+    })
+}
+
+/// A period or column a value belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Column {
+    /// The reported year's figure (决算数 in a 决算说明, 预算数 in a 预算说明).
+    Current,
+    /// 年初预算.
+    Budget,
+    /// 调整预算 / 全年预算.
+    Adjusted,
+    /// 上年.
+    Prior,
+    /// 预算 without saying which.
+    AnyBudget,
+}
+
+impl Column {
+    pub fn name(self) -> &'static str {
+        match self {
+            Column::Current => "本年",
+            Column::Budget => "年初预算",
+            Column::Adjusted => "调整预算",
+            Column::Prior => "上年",
+            Column::AnyBudget => "预算",
+        }
+    }
+}
+
+/// Column named by words such as `年初预算数`, `上年`, `决算数`; None when the text names none.
+pub fn column_of(s: &str) -> Option<Column> {
+    if s.contains("年初预算") || s.contains("年初部门预算") || s.contains("预算年初")
+    {
+        Some(Column::Budget)
+    } else if s.contains("调整预算") || s.contains("调整后预算") || s.contains("全年预算")
+    {
+        Some(Column::Adjusted)
+    } else if s.contains("上年")
+        || s.contains("上一年")
+        || s.contains("去年")
+        || s.contains("同期")
+        || s.contains("上年度")
+    {
+        Some(Column::Prior)
+    } else if s.contains("决算") || s.contains("执行数") || s.contains("实际支出") {
+        Some(Column::Current)
+    } else if s.contains("预算") {
+        Some(Column::AnyBudget)
+    } else {
+        None
+    }
+}

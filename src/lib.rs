@@ -1,0 +1,22 @@
+//! suanpan (算盘): checks the arithmetic of Chinese government budget disclosure reports
+//! (部门决算说明 / 部门预算说明) — totals and parts, shares, changes and rates, units, and the
+//! same figure stated twice — and says how to fix each slip.
+//!
+//! Layers, bottom up (see ARCHITECTURE.md): `text` (spans, lines) → `extract` (numbers, units,
+//! words) → `segment` (blocks, sentences, tables) → `facts` (statements about quantities) →
+//! `relate` (relations between them, checked with `interval` arithmetic) → `rules` (findings) →
+//! `ide` (hover, outline…) → the front ends `cli` and `lsp`.
+
+pub mod analysis;
+pub mod cli;
+mod engine;
+pub mod extract;
+pub mod finding;
+pub mod interval;
+pub mod lsp;
+pub mod rules;
+pub mod text;
+
+pub use analysis::{analyze, AmountInfo, Analysis, Heading, Relation, RelationKind, Term};
+pub use finding::{Applicability, Edit, Finding, Fix, Related, Severity};
+pub use text::Span;
