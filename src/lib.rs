@@ -12,6 +12,7 @@ pub mod cli;
 mod engine;
 pub mod extract;
 pub mod finding;
+pub mod ide;
 pub mod interval;
 pub mod lsp;
 pub mod rules;
