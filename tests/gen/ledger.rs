@@ -3,6 +3,9 @@
 //! figures from here (rounding them), so a clean document is correct by construction and all
 //! its apparent discrepancies are rounding slack.
 
+// Parallel arrays (names, amounts, budgets, previous values) are walked by index on purpose.
+#![allow(clippy::needless_range_loop)]
+
 use super::num::split;
 use super::rng::Rng;
 

@@ -238,7 +238,7 @@ impl Injector {
             .copied()
             .filter(|k| self.wanted.contains(k))
             .collect();
-        if cands.is_empty() || !self.rng.chance(0.45) {
+        if cands.is_empty() || !self.rng.chance(0.25) {
             return None;
         }
         let k = *self.rng.pick(&cands);

@@ -6,6 +6,9 @@
 //! they are provable from the text: complete lists (a canonical decomposition, all listed shares,
 //! or parts exceeding the total), stated bases, named denominators.
 
+// Parallel arrays (names, amounts, budgets, previous values) are walked by index on purpose.
+#![allow(clippy::needless_range_loop)]
+
 use super::ledger::{Ledger, ECON_NAMES, EXPENSE_NAMES, INCOME_NAMES};
 use super::num::{
     fmt_fixed, group, mutate_amount, pct, pow10, provably_outside, ratio_interval, round_div,
@@ -222,8 +225,7 @@ impl Ctx<'_> {
             Mut::FwComma => {
                 let s = fmt_fixed(v, 2, false);
                 let (int, frac) = s.split_once('.').unwrap_or((&s, "00"));
-                // One full-width comma as the thousands separator (`478，297.24`); the other
-                // separators as the document writes them.
+                // One full-width comma as the thousands separator (`478，297.24`), the others ASCII.
                 let g = group(int, "\u{1}");
                 let n = g.matches('\u{1}').count();
                 let which = self.sec_no % n.max(1);
@@ -233,10 +235,9 @@ impl Ctx<'_> {
                     if ch == '\u{1}' {
                         out.push_str(if seen == which {
                             "，"
-                        } else if self.st.sep {
-                            ","
                         } else {
-                            ""
+                            // A writer who types a separator types all of them.
+                            ","
                         });
                         seen += 1;
                     } else {
@@ -864,7 +865,6 @@ impl Ctx<'_> {
         self.d.put(&intro);
         let numbered = layout == 2;
         let nstyle = self.r.index(4);
-        let sp = if numbered { "" } else { "" };
         for (k, &i) in idx.iter().enumerate() {
             if numbered {
                 self.d.end();
@@ -872,7 +872,6 @@ impl Ctx<'_> {
                 self.d.put(&no);
             }
             self.d.put(names[i]);
-            self.d.put(sp);
             let is_t = i == target;
             let (m, note) = match site {
                 Some(Kind::SumPart) if is_t => self.value_mut(parts[i]),
