@@ -15,7 +15,10 @@ pub struct FixAll {
 
 /// The first safe fix of each finding that intersects `within` (all findings when `None`),
 /// dropping any fix that overlaps one already taken.
-pub fn fix_all<'a>(findings: impl IntoIterator<Item = &'a Finding>, within: Option<Span>) -> FixAll {
+pub fn fix_all<'a>(
+    findings: impl IntoIterator<Item = &'a Finding>,
+    within: Option<Span>,
+) -> FixAll {
     let mut candidates: Vec<&Finding> = findings
         .into_iter()
         .filter(|f| within.is_none_or(|w| meets(f.span, w)))
@@ -24,7 +27,11 @@ pub fn fix_all<'a>(findings: impl IntoIterator<Item = &'a Finding>, within: Opti
     let mut taken: Vec<Span> = Vec::new();
     let mut out = FixAll::default();
     for f in candidates {
-        let Some(fix) = f.fixes.iter().find(|x| x.applicability == Applicability::Safe) else {
+        let Some(fix) = f
+            .fixes
+            .iter()
+            .find(|x| x.applicability == Applicability::Safe)
+        else {
             continue;
         };
         let clashes = fix
@@ -75,8 +82,18 @@ mod tests {
         } else {
             Applicability::Unsafe
         };
-        Finding::new("number-format", Severity::Warning, Span::new(span.0, span.1), "m".into())
-            .with_fix(Fix::replace("t", Span::new(fix_span.0, fix_span.1), new, app))
+        Finding::new(
+            "number-format",
+            Severity::Warning,
+            Span::new(span.0, span.1),
+            "m".into(),
+        )
+        .with_fix(Fix::replace(
+            "t",
+            Span::new(fix_span.0, fix_span.1),
+            new,
+            app,
+        ))
     }
 
     #[test]
@@ -98,6 +115,9 @@ mod tests {
         assert_eq!(apply_edits(text, &all.edits), "1,000 and 2,000 and 3，000");
         let first_only = fix_all(&fs, Some(Span::new(0, 3)));
         assert_eq!(first_only.fixed, 1);
-        assert_eq!(apply_edits(text, &first_only.edits), "1,000 and 2，000 and 3，000");
+        assert_eq!(
+            apply_edits(text, &first_only.edits),
+            "1,000 and 2，000 and 3，000"
+        );
     }
 }

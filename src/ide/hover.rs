@@ -34,7 +34,11 @@ pub fn hover(analysis: &Analysis, text: &str, offset: usize) -> Option<HoverResu
 
 fn on_amount(analysis: &Analysis, text: &str, a: &AmountInfo) -> HoverResult {
     let mut md = String::new();
-    let label = if a.label.is_empty() { "金额" } else { &a.label };
+    let label = if a.label.is_empty() {
+        "金额"
+    } else {
+        &a.label
+    };
     let _ = write!(md, "**{label}**");
     if !a.column.is_empty() {
         let _ = write!(md, "（{}）", a.column);
@@ -62,7 +66,10 @@ fn on_amount(analysis: &Analysis, text: &str, a: &AmountInfo) -> HoverResult {
             .filter(|o| o.key.as_deref() == Some(key) && o.span != a.span)
             .count();
         if others > 0 {
-            let _ = writeln!(md, "\n同一数量在文中另有 {others} 处表述（转到定义/查找引用）。");
+            let _ = writeln!(
+                md,
+                "\n同一数量在文中另有 {others} 处表述（转到定义/查找引用）。"
+            );
         }
     }
     HoverResult {
@@ -109,7 +116,12 @@ fn on_target(md: &mut String, r: &Relation) {
             let _ = writeln!(md, "**变动率**{}", verdict(r.holds));
             if let [current, base, ..] = r.parts.as_slice() {
                 let b = convert(base.value, &base.unit, &current.unit);
-                let _ = writeln!(md, "\n- 基数（{}）：{}", name(base), with_unit(base.value, &base.unit));
+                let _ = writeln!(
+                    md,
+                    "\n- 基数（{}）：{}",
+                    name(base),
+                    with_unit(base.value, &base.unit)
+                );
                 let _ = writeln!(
                     md,
                     "- 变动额：{} − {} = {}",
@@ -177,11 +189,7 @@ fn sum_table(md: &mut String, r: &Relation) {
     if diff.is_zero() {
         let _ = writeln!(md, "- 差额：0");
     } else {
-        let _ = writeln!(
-            md,
-            "- 差额（所述 − 重算）：{}",
-            with_unit(diff, &t.unit)
-        );
+        let _ = writeln!(md, "- 差额（所述 − 重算）：{}", with_unit(diff, &t.unit));
     }
     if r.note.is_none() {
         let _ = writeln!(md, "- 完整性：各部分按原文列举取用");
@@ -208,7 +216,12 @@ fn on_part(md: &mut String, r: &Relation, span: Span, text: &str, idx: &LineInde
             }
             let _ = writeln!(md, "{}", verdict(r.holds));
             if !r.holds {
-                let _ = writeln!(md, "\n各部分之和为 {}，所述合计为 {}。", r.expected, group(t.value));
+                let _ = writeln!(
+                    md,
+                    "\n各部分之和为 {}，所述合计为 {}。",
+                    r.expected,
+                    group(t.value)
+                );
             }
         }
         RelationKind::Change | RelationKind::Rate | RelationKind::Share | RelationKind::Formula => {
@@ -273,7 +286,11 @@ fn on_unit(analysis: &Analysis, text: &str, offset: usize) -> Option<HoverResult
                 "万元" => 6,
                 _ => 8,
             };
-            let _ = writeln!(md, "- = {} {unit}", group_dp(v, dp).trim_end_matches('0').trim_end_matches('.'));
+            let _ = writeln!(
+                md,
+                "- = {} {unit}",
+                group_dp(v, dp).trim_end_matches('0').trim_end_matches('.')
+            );
         }
     }
     Some(HoverResult { span, markdown: md })
@@ -364,7 +381,11 @@ pub(crate) mod tests {
                 holds: false,
                 note: Some("“其中”列举的两项视为完整。".into()),
             }],
-            amounts: vec![amount(&total, "决算"), amount(&a, "决算"), amount(&b, "决算")],
+            amounts: vec![
+                amount(&total, "决算"),
+                amount(&a, "决算"),
+                amount(&b, "决算"),
+            ],
             ..Analysis::default()
         };
         (text, analysis)
@@ -386,7 +407,11 @@ pub(crate) mod tests {
             "视为完整",
             "不相符",
         ] {
-            assert!(h.markdown.contains(want), "{want} missing in\n{}", h.markdown);
+            assert!(
+                h.markdown.contains(want),
+                "{want} missing in\n{}",
+                h.markdown
+            );
         }
     }
 
