@@ -15,6 +15,7 @@
 mod config;
 mod convert;
 mod document;
+pub mod framing;
 mod ordered;
 mod position;
 mod server;
@@ -45,13 +46,34 @@ pub fn serve() -> i32 {
     let flag = shutdown.clone();
     runtime.block_on(async move {
         let mut builder =
-            LspService::build(move |client| server::Backend::new(client, flag, debug));
+            LspService::build(move |client| server::Backend::new(client, flag, debug))
+                .custom_method(framing::INVALID_MESSAGE, server::Backend::invalid_message);
         if debug {
             builder = builder.custom_method("suanpan/debugPanic", server::Backend::debug_panic);
         }
         let (service, socket) = builder.finish();
         let service = ordered::Ordered::new(service);
-        Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
+        let (input, mut pipe) = tokio::io::duplex(1 << 16);
+        // stdin → `Framer` → tower-lsp-server: malformed messages must not end the session.
+        tokio::spawn(async move {
+            use tokio::io::{AsyncReadExt, AsyncWriteExt};
+            let mut stdin = tokio::io::stdin();
+            let mut framer = framing::Framer::default();
+            let mut chunk = vec![0u8; 1 << 16];
+            while let Ok(n) = stdin.read(&mut chunk).await {
+                if n == 0 {
+                    break;
+                }
+                framer.push(&chunk[..n]);
+                while let Some(frame) = framer.next_frame() {
+                    if pipe.write_all(&framing::encode(&frame)).await.is_err() {
+                        return;
+                    }
+                }
+            }
+            // Dropping `pipe` ends the server's input, as the end of stdin would.
+        });
+        Server::new(input, tokio::io::stdout(), socket)
             .serve(service)
             .await;
     });

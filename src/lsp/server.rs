@@ -92,6 +92,22 @@ impl Backend {
         }
     }
 
+    /// Stands for a message that could not be read (see `framing`): answered with a parse
+    /// error, as JSON-RPC asks.
+    pub async fn invalid_message(&self, params: Value) -> Result<Value> {
+        let why = params["error"]
+            .as_str()
+            .unwrap_or("invalid message")
+            .to_string();
+        self.shared.log(
+            MessageType::ERROR,
+            format!("invalid message from the client: {why}"),
+        );
+        let mut e = Error::new(ErrorCode::ParseError);
+        e.message = why.into();
+        Err(e)
+    }
+
     /// `suanpan/debugPanic`: panics, to test that the server survives (only registered when
     /// `SUANPAN_LSP_DEBUG` is set).
     pub async fn debug_panic(&self, _params: Value) -> Result<Value> {
