@@ -731,10 +731,24 @@ fn hover_on_a_total_shows_its_parts() {
     ] {
         assert!(md.contains(want), "{want} not in hover:\n{md}");
     }
-    assert_eq!(
-        r["result"]["range"],
-        range(&text, at, at + total.len(), c.enc)
+    // The figure, with or without its unit.
+    let r_range = &r["result"]["range"];
+    assert_eq!(r_range["start"], position(&text, at, c.enc));
+    assert!(
+        r_range["end"] == position(&text, at + total.len(), c.enc)
+            || r_range["end"] == position(&text, at + total.len() + "元".len(), c.enc),
+        "{r_range}"
     );
+    // On the unit: the value in 万元.
+    let unit_at = at + total.len();
+    let r = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": u}, "position": position(&text, unit_at, c.enc)}),
+    );
+    let md = r["result"]["contents"]["value"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(md.contains("430 万元"), "{md}");
     // And the inlay hint beside the inconsistent total.
     let r = c.request(
         "textDocument/inlayHint",
@@ -941,10 +955,10 @@ fn configuration_applies_without_restart() {
     let u = uri("config.txt");
     c.open(&u, &text, 1);
     let d = c.diagnostics(&u, 1);
-    assert!(!d.is_empty());
+    assert!(d.iter().any(|d| d["code"] == "sign-after-direction"));
     assert!(
-        d.iter()
-            .all(|d| d["code"] == "sign-after-direction" && d["severity"] == 4),
+        d.iter().all(|d| d["code"] != "number-format"
+            && (d["code"] != "sign-after-direction" || d["severity"] == 4)),
         "{d:#?}"
     );
     c.notes.clear();
@@ -954,8 +968,11 @@ fn configuration_applies_without_restart() {
         json!({"settings": {"suanpan": {"rules": {"sign-after-direction": "off"}}}}),
     );
     let d = c.diagnostics(&u, 1);
-    assert!(d.iter().all(|d| d["code"] == "number-format"), "{d:#?}");
-    assert!(!d.is_empty());
+    assert!(
+        d.iter().all(|d| d["code"] != "sign-after-direction"),
+        "{d:#?}"
+    );
+    assert!(d.iter().any(|d| d["code"] == "number-format"), "{d:#?}");
     // File types: .txt no longer checked → its diagnostics are cleared.
     c.notes.clear();
     c.notify(
@@ -986,7 +1003,11 @@ fn configuration_applies_without_restart() {
     let u = uri("config2.txt");
     c.open(&u, &text, 1);
     let d = c.diagnostics(&u, 1);
-    assert!(d.iter().all(|d| d["code"] == "number-format"), "{d:#?}");
+    assert!(
+        d.iter().all(|d| d["code"] != "sign-after-direction"),
+        "{d:#?}"
+    );
+    assert!(!d.is_empty());
     c.settings = json!({});
     c.notes.clear();
     c.notify(

@@ -23,6 +23,15 @@ pub fn hover(analysis: &Analysis, text: &str, offset: usize) -> Option<HoverResu
     // the character under the mouse, which for `元` is where the number ends); then a cursor
     // just after a number.
     if let Some(amount) = analysis.amounts.iter().find(|a| a.span.contains(offset)) {
+        // The engine's spans include the unit (`4,300,000.00元`): on the unit, convert.
+        let written = text.get(amount.span.start..amount.span.end).unwrap_or("");
+        let unit_start = amount.span.end.saturating_sub(amount.unit.len());
+        if money_scale(&amount.unit).is_some()
+            && written.ends_with(amount.unit.as_str())
+            && offset >= unit_start
+        {
+            return Some(unit_hover(amount, Span::new(unit_start, amount.span.end)));
+        }
         return Some(on_amount(analysis, text, amount));
     }
     if let Some(h) = on_unit(analysis, text, offset) {
@@ -51,7 +60,7 @@ fn on_amount(analysis: &Analysis, text: &str, a: &AmountInfo) -> HoverResult {
         any = true;
         md.push('\n');
         if r.target.span == a.span {
-            on_target(&mut md, r);
+            on_target(&mut md, r, text);
         } else {
             on_part(&mut md, r, a.span, text, &idx);
         }
@@ -79,12 +88,13 @@ fn on_amount(analysis: &Analysis, text: &str, a: &AmountInfo) -> HoverResult {
 }
 
 /// The hovered figure is the one the relation checks.
-fn on_target(md: &mut String, r: &Relation) {
+fn on_target(md: &mut String, r: &Relation, text: &str) {
     let t = &r.target;
     match r.kind {
         RelationKind::Sum => sum_table(md, r),
         RelationKind::Change => {
             let _ = writeln!(md, "**变动额**{}", verdict(r.holds));
+            let stated = signed(text, t);
             if let [current, base, ..] = r.parts.as_slice() {
                 let cur = convert(current.value, &current.unit, &t.unit);
                 let b = convert(base.value, &base.unit, &t.unit);
@@ -97,41 +107,61 @@ fn on_target(md: &mut String, r: &Relation) {
                     group(b),
                     r.expected
                 );
-                let _ = writeln!(md, "- 所述：{}", with_unit(t.value, &t.unit));
-                let implied = cur - t.value;
+                let _ = writeln!(md, "- 所述：{}", with_unit(stated, &t.unit));
+                let implied = cur - stated;
                 let _ = writeln!(
                     md,
-                    "- 所述变动额隐含的{} = {} − {} = {}",
+                    "- 所述变动额隐含的{} = {} − ({}) = {}",
                     name(base),
                     group(cur),
-                    group(t.value),
+                    group(stated),
                     with_unit(implied, &t.unit)
                 );
-                if let Some(p) = percent(t.value, implied) {
+                if let Some(p) = percent(stated, implied) {
                     let _ = writeln!(md, "- 按此基数的变动率：{p}");
+                }
+                if let Some(p) = percent(cur - b, b) {
+                    let _ = writeln!(md, "- 按所述两数重算的变动率：{p}");
                 }
             }
         }
         RelationKind::Rate => {
             let _ = writeln!(md, "**变动率**{}", verdict(r.holds));
-            if let [current, base, ..] = r.parts.as_slice() {
-                let b = convert(base.value, &base.unit, &current.unit);
-                let _ = writeln!(
-                    md,
-                    "\n- 基数（{}）：{}",
-                    name(base),
-                    with_unit(base.value, &base.unit)
-                );
-                let _ = writeln!(
-                    md,
-                    "- 变动额：{} − {} = {}",
-                    group(current.value),
-                    group(b),
-                    with_unit(current.value - b, &current.unit)
-                );
+            // The engine gives the change and either the base or the current value.
+            let change = r.parts.iter().find(|p| p.label.contains("增减"));
+            let other = r.parts.iter().find(|p| !p.label.contains("增减"));
+            if let (Some(change), Some(other)) = (change, other) {
+                let c = signed(text, change);
+                let o = convert(other.value, &other.unit, &change.unit);
+                let is_base = ["上年", "预算", "基数"]
+                    .iter()
+                    .any(|w| other.label.contains(w));
+                let base = if is_base { o } else { o - c };
+                let _ = writeln!(md, "\n- 变动额：{}", with_unit(c, &change.unit));
+                if is_base {
+                    let _ = writeln!(
+                        md,
+                        "- 基数（{}）：{}",
+                        name(other),
+                        with_unit(base, &change.unit)
+                    );
+                } else {
+                    let _ = writeln!(
+                        md,
+                        "- 隐含的基数 = {}{} − ({}) = {}",
+                        name(other),
+                        group(o),
+                        group(c),
+                        with_unit(base, &change.unit)
+                    );
+                }
+                if let Some(p) = percent(c, base) {
+                    let _ = writeln!(md, "- 重算变动率：{} ÷ {} = {p}", group(c), group(base));
+                }
+            } else {
+                let _ = writeln!(md, "\n- 重算变动率：{}", r.expected);
             }
-            let _ = writeln!(md, "- 重算变动率：{}", r.expected);
-            let _ = writeln!(md, "- 所述：{}", with_unit(t.value, &t.unit));
+            let _ = writeln!(md, "- 所述：{}", with_unit(signed(text, t), &t.unit));
         }
         RelationKind::Share => {
             let _ = writeln!(md, "**占比**{}", verdict(r.holds));
@@ -214,11 +244,13 @@ fn on_part(md: &mut String, r: &Relation, span: Span, text: &str, idx: &LineInde
                     let _ = write!(md, "，占 {s}");
                 }
             }
-            let _ = writeln!(md, "{}", verdict(r.holds));
-            if !r.holds {
+            md.push_str("。\n");
+            if r.holds {
+                let _ = writeln!(md, "\n合计与各部分之和相符 ✓");
+            } else {
                 let _ = writeln!(
                     md,
-                    "\n各部分之和为 {}，所述合计为 {}。",
+                    "\n✗ 该合计与各部分之和不符：各部分之和为 {}，所述合计为 {}。",
                     r.expected,
                     group(t.value)
                 );
@@ -234,13 +266,12 @@ fn on_part(md: &mut String, r: &Relation, span: Span, text: &str, idx: &LineInde
             let _ = writeln!(
                 md,
                 "参与{what}计算：所述 {}，重算 {}{}",
-                with_unit(t.value, &t.unit),
+                with_unit(signed(text, t), &t.unit),
                 r.expected,
                 verdict(r.holds)
             );
         }
         RelationKind::Same => {
-            let _ = text;
             same_at(md, r, t, idx);
         }
     }
@@ -277,6 +308,10 @@ fn on_unit(analysis: &Analysis, text: &str, offset: usize) -> Option<HoverResult
     let after = &text[a.span.end..];
     let gap = after.len() - after.trim_start_matches([' ', '\u{3000}']).len();
     let span = Span::new(a.span.end + gap, a.span.end + gap + a.unit.len());
+    Some(unit_hover(a, span))
+}
+
+fn unit_hover(a: &AmountInfo, span: Span) -> HoverResult {
     let mut md = format!("**{}**\n\n", with_unit(a.value, &a.unit));
     for unit in ["元", "万元", "亿元"] {
         if unit != a.unit {
@@ -286,14 +321,36 @@ fn on_unit(analysis: &Analysis, text: &str, offset: usize) -> Option<HoverResult
                 "万元" => 6,
                 _ => 8,
             };
-            let _ = writeln!(
-                md,
-                "- = {} {unit}",
-                group_dp(v, dp).trim_end_matches('0').trim_end_matches('.')
-            );
+            let shown = group_dp(v, dp);
+            let shown = if shown.contains('.') {
+                shown.trim_end_matches('0').trim_end_matches('.')
+            } else {
+                &shown
+            };
+            let _ = writeln!(md, "- = {shown} {unit}");
         }
     }
-    Some(HoverResult { span, markdown: md })
+    HoverResult { span, markdown: md }
+}
+
+/// A change or rate with the sign its direction word gives it: `减少152,300.00` is −152,300.00.
+/// (The engine's terms carry the value as written.)
+fn signed(text: &str, t: &Term) -> Decimal {
+    let before = text.get(..t.span.start).unwrap_or("");
+    let before = before.trim_end_matches([' ', '\u{3000}', '了']);
+    let down = ["减少", "下降", "降低", "减"]
+        .iter()
+        .any(|w| before.ends_with(w));
+    let up = ["增加", "增长", "提高", "上升", "增"]
+        .iter()
+        .any(|w| before.ends_with(w));
+    if down {
+        -t.value.abs()
+    } else if up {
+        t.value.abs()
+    } else {
+        t.value
+    }
 }
 
 fn with_unit(v: Decimal, unit: &str) -> String {
