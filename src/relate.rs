@@ -418,9 +418,14 @@ fn share(doc: &Doc, i: usize, st: &Statement, out: &mut Vec<Check>) {
                     // Only a whole the document states one way: two different 项目支出 (of
                     // all funds, of 财政拨款) leave the share ambiguous.
                     let Some(wi) = signed(doc, wf) else { continue };
-                    let ambiguous = statements.iter().filter(|s| label::canonical(&s.label) == d).any(|s| {
-                        s.value(Column::Current, part_dim).and_then(|f| signed(doc, f)).is_some_and(|iv| !iv.meets(wi))
-                    });
+                    let ambiguous = statements
+                        .iter()
+                        .filter(|s| label::canonical(&s.label) == d)
+                        .any(|s| {
+                            s.value(Column::Current, part_dim)
+                                .and_then(|f| signed(doc, f))
+                                .is_some_and(|iv| !iv.meets(wi))
+                        });
                     if ambiguous {
                         continue;
                     }
@@ -640,7 +645,10 @@ fn sum(doc: &Doc, list: &List, out: &mut Vec<Check>) {
             .collect();
         // Integer shares leave room for a missing item of under 1%: with them, the stated
         // shares must add to exactly 100.
-        let coarse = parts.iter().any(|p| p.share().is_some_and(|f| doc.numbers[f.num].significant_decimals == 0));
+        let coarse = parts.iter().any(|p| {
+            p.share()
+                .is_some_and(|f| doc.numbers[f.num].significant_decimals == 0)
+        });
         if let Some(sh) = shares.filter(|s| !s.is_empty()) {
             let sum = Interval::sum(sh.iter().copied());
             let exact = sh.iter().map(|i| i.mid()).sum::<Decimal>() == HUNDRED;
@@ -670,7 +678,8 @@ fn sum(doc: &Doc, list: &List, out: &mut Vec<Check>) {
     // would make the change column fail here too.
     let wrong_word = |s: &ColSum| {
         s.parts.iter().any(|p| {
-            out.iter().any(|c| c.target.num == p.num && c.kind == RelationKind::Change && !c.holds())
+            out.iter()
+                .any(|c| c.target.num == p.num && c.kind == RelationKind::Change && !c.holds())
         })
     };
     let failing: Vec<&ColSum> = failing
@@ -957,7 +966,7 @@ fn same(doc: &Doc, out: &mut Vec<Check>) {
             if !matches!(f.dim, Dimension::Money) {
                 continue;
             }
-            let key = (label::canonical(&st.label), f.column, f.dim);
+            let key = (quantity_key(&st.label), f.column, f.dim);
             let Some(t) = term(doc, st, f, 1) else {
                 continue;
             };
@@ -998,6 +1007,18 @@ fn same(doc: &Doc, out: &mut Vec<Check>) {
                 }
             }
         }
+    }
+}
+
+/// The quantity a label names: 收入总计 and 支出总计 are always equal, so 收、支总计 states both.
+fn quantity_key(l: &str) -> String {
+    let c = label::canonical(l);
+    match c.as_str() {
+        "收、支总计" | "收支总计" | "收入总计" | "支出总计" => "收支总计".into(),
+        "财政拨款收、支总计" | "财政拨款收支总计" | "财政拨款收入总计" | "财政拨款支出总计" => {
+            "财政拨款收支总计".into()
+        }
+        _ => c,
     }
 }
 

@@ -83,6 +83,10 @@ fn column_of_header(h: &str) -> Option<Column> {
     {
         return None;
     }
+    if ["本年数", "本年", "本期数", "本年金额", "本年决算数"].contains(&h.as_str())
+    {
+        return Some(Column::Current);
+    }
     crate::extract::words::column_of(&h).or(if h.contains("金额") || h.contains("合计") {
         Some(Column::Current)
     } else {
