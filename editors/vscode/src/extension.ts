@@ -19,6 +19,7 @@ import {
 const SOURCE = 'suanpan';
 const FIX_ALL_KIND = vscode.CodeActionKind.SourceFixAll.append('suanpan');
 const INSTALL_HINT = 'cargo install --path .';
+const EXPLAIN_SCHEME = 'suanpan-explain';
 
 let client: LanguageClient | undefined;
 let output: vscode.OutputChannel;
@@ -33,6 +34,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(output, status);
 
   context.subscriptions.push(
+    vscode.workspace.registerTextDocumentContentProvider(EXPLAIN_SCHEME, {
+      provideTextDocumentContent: (uri) => runSuanpan(['explain', path.posix.basename(uri.path, '.md')]),
+    }),
     vscode.commands.registerCommand('suanpan.fixAll', fixAll),
     vscode.commands.registerCommand('suanpan.explainRule', explainRule),
     vscode.commands.registerCommand('suanpan.restartServer', restart),
@@ -263,8 +267,8 @@ async function explainRule(rule?: string): Promise<void> {
       if (!pick) return;
       rule = pick.label;
     }
-    const text = await runSuanpan(['explain', rule]);
-    const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: text });
+    // A read-only document with `suanpan explain RULE`.
+    const doc = await vscode.workspace.openTextDocument(vscode.Uri.from({ scheme: EXPLAIN_SCHEME, path: `/${rule}.md` }));
     await vscode.window.showTextDocument(doc, { preview: true, viewColumn: vscode.ViewColumn.Beside });
   } catch (e) {
     void vscode.window.showErrorMessage(`suanpan: ${e instanceof Error ? e.message : e}`);
@@ -280,9 +284,10 @@ function codeOf(d: vscode.Diagnostic): string {
 
 /**
  * For the end-to-end tests: re-check through the real VS Code API (diagnostics, hover, code
- * actions at the first finding) and write JSON to `file`.
+ * actions at the first finding) and write JSON to `file`. Bound to a key by the tests only.
  */
-async function dumpState(file: string, hoverText?: string): Promise<void> {
+async function dumpState(arg: string | { file: string; hover?: string }): Promise<void> {
+  const { file, hover: hoverText } = typeof arg === 'string' ? { file: arg, hover: undefined } : arg;
   const editor = vscode.window.activeTextEditor;
   const out: Record<string, unknown> = { serverPath, running: client?.state === State.Running };
   if (editor) {
@@ -323,5 +328,6 @@ async function dumpState(file: string, hoverText?: string): Promise<void> {
       }
     }
   }
-  fs.writeFileSync(file, JSON.stringify(out, null, 2));
+  fs.writeFileSync(file + '.tmp', JSON.stringify(out, null, 2));
+  fs.renameSync(file + '.tmp', file);
 }
