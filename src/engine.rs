@@ -1,27 +1,257 @@
-//! Builds the document model (numbers, blocks, statements, relations) and runs the rules.
+//! Builds the document model (numbers → blocks and sentences → statements and lists → checks)
+//! and runs the rules over it.
 
-use crate::analysis::Analysis;
+use crate::analysis::{AmountInfo, Analysis, Heading, Relation, Term as PubTerm};
 use crate::extract::{self, Number};
+use crate::facts::{self, Facts, Role};
+use crate::relate::{self, Check};
 use crate::rules;
+use crate::segment::{self, Block, BlockKind, Sentence};
+use crate::table::{self, Table};
+use crate::text::{LineIndex, Span};
 
 /// Everything the rules read about one document.
 pub struct Doc<'t> {
     pub text: &'t str,
     pub numbers: Vec<Number>,
+    pub blocks: Vec<Block>,
+    pub sentences: Vec<Sentence>,
+    pub tables: Vec<Table>,
+    pub facts: Facts,
+    pub checks: Vec<Check>,
+    pub lines: LineIndex,
+}
+
+impl Doc<'_> {
+    pub fn build(text: &str) -> Doc<'_> {
+        let numbers = extract::scan(text);
+        let (blocks, raw_tables) = segment::blocks(text, &numbers);
+        let protected: Vec<Span> = numbers.iter().map(|n| n.span).collect();
+        let mut sentences = Vec::new();
+        for (i, b) in blocks.iter().enumerate() {
+            if !matches!(b.kind, BlockKind::Table(_)) {
+                sentences.extend(segment::sentences(text, i, b.span, &protected));
+            }
+        }
+        let tables: Vec<Table> = raw_tables
+            .iter()
+            .map(|t| table::read(text, t, &numbers))
+            .collect();
+        let mut facts = facts::read(text, &numbers, &blocks, &sentences);
+        facts::add_tables(&mut facts, &blocks, &tables, &numbers);
+        let mut doc = Doc {
+            text,
+            numbers,
+            blocks,
+            sentences,
+            tables,
+            facts,
+            checks: Vec::new(),
+            lines: LineIndex::new(text),
+        };
+        doc.checks = relate::checks(&doc);
+        doc
+    }
+
+    /// The digits of a figure as written (without sign and unit).
+    pub fn digits(&self, num: usize) -> &str {
+        let n = &self.numbers[num];
+        &self.text[n.span.start..n.span.end]
+    }
+
+    /// 1-based line of a byte offset, for messages.
+    pub fn line_no(&self, offset: usize) -> usize {
+        self.lines.line_of(offset) + 1
+    }
 }
 
 pub fn run(text: &str) -> Analysis {
-    let doc = Doc {
-        text,
-        numbers: extract::scan(text),
-    };
+    let doc = Doc::build(text);
     let mut findings = Vec::new();
     for rule in rules::RULES {
         (rule.check)(&doc, &mut findings);
     }
     findings.sort_by_key(|f| (f.span.start, f.span.end, f.rule));
+    findings.dedup_by(|a, b| a.rule == b.rule && a.span == b.span);
     Analysis {
         findings,
-        ..Analysis::default()
+        relations: relations(&doc),
+        amounts: amounts(&doc),
+        outline: outline(&doc),
     }
+}
+
+fn pub_term(doc: &Doc, t: &relate::Term) -> Option<PubTerm> {
+    let n = doc.numbers.get(t.num)?;
+    Some(PubTerm {
+        label: t.label.clone(),
+        span: n.full_span(),
+        value: if n.sign.is_some() { -n.value } else { n.value },
+        unit: n.unit.text().to_string(),
+    })
+}
+
+fn relations(doc: &Doc) -> Vec<Relation> {
+    doc.checks
+        .iter()
+        .filter_map(|c| {
+            let target = pub_term(doc, &c.target)?;
+            let unit_factor = doc.numbers[c.target.num].unit.factor();
+            let decimals = doc.numbers[c.target.num].decimals.max(2);
+            let expected = match c.kind {
+                crate::analysis::RelationKind::Share | crate::analysis::RelationKind::Rate => {
+                    format!("{}%", rules::fmt_num(c.expected.mid(), decimals))
+                }
+                _ => rules::fmt_num(
+                    c.expected.mid()
+                        / if unit_factor.is_zero() {
+                            rust_decimal::Decimal::ONE
+                        } else {
+                            unit_factor
+                        },
+                    decimals,
+                ),
+            };
+            Some(Relation {
+                kind: c.kind,
+                column: c.column.clone(),
+                target,
+                parts: c.terms.iter().filter_map(|t| pub_term(doc, t)).collect(),
+                expected,
+                holds: c.holds(),
+                note: c.note.clone(),
+            })
+        })
+        .collect()
+}
+
+fn amounts(doc: &Doc) -> Vec<AmountInfo> {
+    let mut out: Vec<AmountInfo> = Vec::new();
+    for st in &doc.facts.statements {
+        for f in &st.figs {
+            let n = &doc.numbers[f.num];
+            let column = match f.role {
+                Role::Value => f.column.name().to_string(),
+                Role::Change { .. } => format!("比{}增减", f.column.name()),
+                Role::Rate { .. } => format!("比{}增减率", f.column.name()),
+                Role::Share { .. } => "占比".into(),
+                Role::Completion { of } => format!("完成{}比例", of.name()),
+            };
+            let key = (f.role == Role::Value && !crate::label::is_generic(&st.label))
+                .then(|| format!("{}|{}", crate::label::canonical(&st.label), f.column.name()));
+            out.push(AmountInfo {
+                span: n.full_span(),
+                value: n.value,
+                unit: if f.unit_inherited {
+                    String::new()
+                } else {
+                    n.unit.text().to_string()
+                },
+                label: st.label.clone(),
+                column,
+                key,
+            });
+        }
+    }
+    out.sort_by_key(|a| a.span.start);
+    out
+}
+
+fn outline(doc: &Doc) -> Vec<Heading> {
+    let heads: Vec<&Block> = doc
+        .blocks
+        .iter()
+        .filter(|b| b.kind == BlockKind::Heading && b.level.is_some())
+        .collect();
+    let min = heads.iter().filter_map(|b| b.level).min().unwrap_or(0);
+    heads
+        .iter()
+        .enumerate()
+        .map(|(i, b)| {
+            let level = b.level.unwrap_or(min);
+            let end = heads[i + 1..]
+                .iter()
+                .find(|h| h.level.unwrap_or(0) <= level)
+                .map_or(doc.text.len(), |h| h.span.start);
+            Heading {
+                title: doc.text[b.span.start..b.span.end].trim().to_string(),
+                level: level - min,
+                span: b.span,
+                section: Span::new(b.span.start, end.max(b.span.end)),
+            }
+        })
+        .collect()
+}
+
+/// What the engine read, for development (`cargo run --example dump`).
+pub fn debug_dump(text: &str, line: Option<usize>) -> String {
+    use std::fmt::Write;
+    let doc = Doc::build(text);
+    let mut s = String::new();
+    let on = |off: usize| line.is_none_or(|l| doc.line_no(off) == l);
+    for (i, st) in doc.facts.statements.iter().enumerate() {
+        let Some(first) = st.figs.first() else {
+            continue;
+        };
+        let at = doc.numbers[first.num].span.start;
+        if !on(at) {
+            continue;
+        }
+        let figs: Vec<String> = st
+            .figs
+            .iter()
+            .map(|f| {
+                format!(
+                    "{:?}/{:?} {}{}",
+                    f.role,
+                    f.column,
+                    doc.digits(f.num),
+                    if f.unit_inherited {
+                        "?"
+                    } else {
+                        doc.numbers[f.num].unit.text()
+                    }
+                )
+            })
+            .collect();
+        let _ = writeln!(
+            s,
+            "S{i} L{} [{}] {:?} {}",
+            doc.line_no(at),
+            st.label,
+            st.level,
+            figs.join(" | ")
+        );
+    }
+    for l in &doc.facts.lists {
+        if !on(l.at.start) {
+            continue;
+        }
+        let _ = writeln!(
+            s,
+            "LIST L{} {:?} total=S{} parts={:?} across={}",
+            doc.line_no(l.at.start),
+            l.opener,
+            l.total,
+            l.parts,
+            l.across_blocks
+        );
+    }
+    for c in &doc.checks {
+        if c.target.num == usize::MAX || !on(doc.numbers[c.target.num].span.start) {
+            continue;
+        }
+        let _ = writeln!(
+            s,
+            "CHECK L{} {:?} [{}] {} {} vs {:?} {:?}",
+            doc.line_no(doc.numbers[c.target.num].span.start),
+            c.kind,
+            c.column,
+            c.target.label,
+            doc.digits(c.target.num),
+            c.expected,
+            c.verdict
+        );
+    }
+    s
 }

@@ -8,16 +8,24 @@
 //! `ide` (hover, outline…) → the front ends `cli` and `lsp`.
 
 pub mod analysis;
+mod canon;
 pub mod cli;
 mod engine;
 pub mod extract;
+mod facts;
 pub mod finding;
 pub mod ide;
 pub mod interval;
+mod label;
 pub mod lsp;
+mod relate;
 pub mod rules;
+mod segment;
+mod table;
 pub mod text;
 
 pub use analysis::{analyze, AmountInfo, Analysis, Heading, Relation, RelationKind, Term};
+#[doc(hidden)]
+pub use engine::debug_dump;
 pub use finding::{Applicability, Edit, Finding, Fix, Related, Severity};
 pub use text::Span;

@@ -171,9 +171,7 @@ const APPROX_AFTER: &[&str] = &[
     "余", "多", "来", "左右", "以上", "以下", "以内", "上下", "开外",
 ];
 /// Words before a number that make it approximate.
-const APPROX_BEFORE: &[&str] = &[
-    "近", "约", "逾", "超过", "大约", "将近", "不足", "不到", "上千", "数",
-];
+const APPROX_BEFORE: &[&str] = &["近", "约", "逾", "超过", "大约", "将近", "不足", "不到"];
 /// Characters right after the digits that make a number a date, ordinal, code or score.
 const NOT_AMOUNT_AFTER: &[char] = &[
     '年', '月', '日', '号', '届', '时', '岁', '周', '天', '级', '版', '期', '〕', ']', '】', '分',

@@ -117,6 +117,16 @@ impl Column {
 
 /// Column named by words such as `年初预算数`, `上年`, `决算数`; None when the text names none.
 pub fn column_of(s: &str) -> Option<Column> {
+    // Fund names are not columns: 一般公共预算财政拨款 is this year's money.
+    let owned;
+    let s = if FUNDS.iter().any(|f| s.contains(f)) {
+        owned = FUNDS
+            .iter()
+            .fold(s.to_string(), |acc, f| acc.replace(f, ""));
+        owned.as_str()
+    } else {
+        s
+    };
     if s.contains("年初预算") || s.contains("年初部门预算") || s.contains("预算年初")
     {
         Some(Column::Budget)
@@ -138,3 +148,12 @@ pub fn column_of(s: &str) -> Option<Column> {
         None
     }
 }
+
+/// Names of funds that contain the word 预算 without naming a column.
+pub const FUNDS: &[&str] = &[
+    "一般公共预算",
+    "政府性基金预算",
+    "国有资本经营预算",
+    "社会保险基金预算",
+    "部门预算",
+];

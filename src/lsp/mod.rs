@@ -1,7 +1,87 @@
-//! The language server (`suanpan lsp`): the only module that knows LSP types.
+//! The language server (`suanpan lsp`): the only module that knows LSP types, JSON-RPC and
+//! tokio. See docs/lsp.md for what it offers and how to configure it.
+//!
+//! - `ordered`: wraps the tower-lsp-server service — text sync in arrival order, panics caught.
+//! - `server`: session state and one handler per method.
+//! - `document`: a rope per open document, edits applied all or nothing.
+//! - `position`: LSP positions ⇄ byte offsets, UTF-8/UTF-16/UTF-32.
+//! - `convert`: findings and `ide` results → LSP types.
+//! - `config`: the `suanpan` settings section.
+//!
+//! Architecture invariant: stdout is the protocol channel. Nothing in this module prints; logs go
+//! to stderr and to the client's log (window/logMessage).
+#![deny(clippy::print_stdout, clippy::print_stderr, clippy::dbg_macro)]
 
-/// Serve LSP on stdin/stdout; returns the process exit code.
+mod config;
+mod convert;
+mod document;
+pub mod framing;
+mod ordered;
+mod position;
+mod server;
+
+use std::io::Write as _;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use tower_lsp_server::{LspService, Server};
+
+/// Serve LSP on stdin/stdout; returns the process exit code: 0 after `shutdown` then `exit`,
+/// 1 when the stream ended or `exit` came without `shutdown` (as the specification asks).
 pub fn serve() -> i32 {
-    eprintln!("suanpan lsp: the language server is being built (see issue 3)");
-    2
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            let _ = writeln!(std::io::stderr(), "suanpan lsp: cannot start: {e}");
+            return 2;
+        }
+    };
+    let shutdown = Arc::new(AtomicBool::new(false));
+    let debug = std::env::var_os("SUANPAN_LSP_DEBUG").is_some();
+    let flag = shutdown.clone();
+    runtime.block_on(async move {
+        let mut builder =
+            LspService::build(move |client| server::Backend::new(client, flag, debug))
+                .custom_method(framing::INVALID_MESSAGE, server::Backend::invalid_message);
+        if debug {
+            builder = builder.custom_method("suanpan/debugPanic", server::Backend::debug_panic);
+        }
+        let (service, socket) = builder.finish();
+        let service = ordered::Ordered::new(service);
+        let (input, mut pipe) = tokio::io::duplex(1 << 16);
+        // stdin → `Framer` → tower-lsp-server: malformed messages must not end the session.
+        tokio::spawn(async move {
+            use tokio::io::{AsyncReadExt, AsyncWriteExt};
+            let mut stdin = tokio::io::stdin();
+            let mut framer = framing::Framer::default();
+            let mut chunk = vec![0u8; 1 << 16];
+            while let Ok(n) = stdin.read(&mut chunk).await {
+                if n == 0 {
+                    break;
+                }
+                framer.push(&chunk[..n]);
+                while let Some(frame) = framer.next_frame() {
+                    if pipe.write_all(&framing::encode(&frame)).await.is_err() {
+                        return;
+                    }
+                }
+            }
+            // Dropping `pipe` ends the server's input, as the end of stdin would.
+        });
+        Server::new(input, tokio::io::stdout(), socket)
+            .serve(service)
+            .await;
+    });
+    // Analyses still running on the blocking pool are abandoned, not awaited.
+    runtime.shutdown_timeout(Duration::from_millis(100));
+    if shutdown.load(Ordering::SeqCst) {
+        0
+    } else {
+        1
+    }
 }

@@ -196,3 +196,134 @@ pub(crate) mod testing {
         }
     }
 }
+
+// ---- shared by the rules: how figures are shown and which figure is probably wrong ----
+
+use rust_decimal::Decimal;
+
+use crate::extract::number::format_grouped;
+use crate::finding::{Applicability, Fix};
+use crate::interval::Interval;
+use crate::relate::{Check, Term};
+
+/// `9017122.4` with 2 decimals → `9,017,122.40`.
+pub fn fmt_num(v: Decimal, decimals: u32) -> String {
+    format_grouped(v, decimals)
+}
+
+/// The middle of an interval, with 2 decimals (for notes).
+pub fn fmt_iv(iv: Interval) -> String {
+    fmt_num(iv.mid(), 2)
+}
+
+/// A term as the message shows it: the figure as written, with its unit when `with_unit`.
+pub fn shown(doc: &Doc, t: &Term, with_unit: bool) -> String {
+    if t.num == usize::MAX {
+        return "0".into();
+    }
+    let n = &doc.numbers[t.num];
+    let digits = doc.digits(t.num).replace('，', ",");
+    let sign = if t.iv.hi < Decimal::ZERO && n.sign.is_none() || n.sign.is_some() {
+        "-"
+    } else {
+        ""
+    };
+    let unit = if with_unit { n.unit.text() } else { "" };
+    format!("{sign}{digits}{unit}")
+}
+
+/// The factor and decimals a figure is written in (a bare figure: its sentence's unit).
+pub fn scale_of(doc: &Doc, t: &Term) -> (Decimal, u32) {
+    let f = if t.factor.is_zero() {
+        Decimal::ONE
+    } else {
+        t.factor
+    };
+    (f, doc.numbers[t.num].decimals)
+}
+
+/// A value in base units, written the way figure `t` is written.
+pub fn written_like(doc: &Doc, t: &Term, base_value: Decimal) -> String {
+    let (factor, decimals) = scale_of(doc, t);
+    let v = base_value / factor;
+    let s = fmt_num(v, decimals);
+    if doc.numbers[t.num].grouped || doc.digits(t.num).contains(',') {
+        s
+    } else {
+        s.replace(',', "")
+    }
+}
+
+/// How a wrong figure differs from the right one, when it looks like a slip of the pen.
+pub fn typo_kind(written: &str, right: &str) -> Option<&'static str> {
+    let a: Vec<char> = written
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == '.' || *c == '-')
+        .collect();
+    let b: Vec<char> = right
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == '.' || *c == '-')
+        .collect();
+    if a == b {
+        return None;
+    }
+    if a.len() == b.len() {
+        let diff: Vec<usize> = (0..a.len()).filter(|&i| a[i] != b[i]).collect();
+        match diff.as_slice() {
+            [_] => return Some("一位数字笔误"),
+            [i, j] if *j == i + 1 && a[*i] == b[*j] && a[*j] == b[*i] => {
+                return Some("相邻两位数字颠倒")
+            }
+            _ => {}
+        }
+    }
+    let strip = |v: &[char]| v.iter().filter(|c| **c != '-').collect::<String>();
+    if strip(&a) == strip(&b) {
+        return Some("正负号错误");
+    }
+    None
+}
+
+/// For a sum or difference that fails: the one figure that, corrected, makes it hold as a
+/// digit slip. Returns the figure and its corrected text.
+pub fn probable_typo(doc: &Doc, check: &Check) -> Option<(Term, String, &'static str)> {
+    let mut found = Vec::new();
+    let expected_total = check.expected.mid();
+    let t = &check.target;
+    let right = written_like(doc, t, expected_total);
+    if let Some(kind) = typo_kind(doc.digits(t.num), &right) {
+        found.push((t.clone(), right, kind));
+    }
+    for (i, p) in check.terms.iter().enumerate() {
+        if p.num == usize::MAX {
+            continue;
+        }
+        let others: Decimal = check
+            .terms
+            .iter()
+            .enumerate()
+            .filter(|(j, _)| *j != i)
+            .map(|(_, q)| q.iv.mid() * Decimal::from(q.coef))
+            .sum();
+        let want = (t.iv.mid() - others) * Decimal::from(p.coef);
+        if want < Decimal::ZERO {
+            continue;
+        }
+        let right = written_like(doc, p, want);
+        if let Some(kind) = typo_kind(doc.digits(p.num), &right) {
+            found.push((p.clone(), right, kind));
+        }
+    }
+    (found.len() == 1).then(|| found.remove(0))
+}
+
+/// An unsafe fix replacing the digits of `t` with `new_digits`.
+pub fn replace_fix(doc: &Doc, t: &Term, new_digits: &str) -> Fix {
+    let n = &doc.numbers[t.num];
+    Fix::replace(
+        format!("改为 {new_digits}"),
+        n.span,
+        new_digits,
+        Applicability::Unsafe,
+    )
+}

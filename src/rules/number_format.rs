@@ -23,10 +23,17 @@
 //! not certainly.
 
 use crate::engine::Doc;
+use crate::extract::Unit;
 use crate::finding::{Applicability, Edit, Finding, Fix, Severity};
 use crate::text::Span;
 
 pub fn check(doc: &Doc, out: &mut Vec<Finding>) {
+    full_width_separators(doc, out);
+    missing_units(doc, out);
+    decimals(doc, out);
+}
+
+fn full_width_separators(doc: &Doc, out: &mut Vec<Finding>) {
     for n in &doc.numbers {
         if n.fullwidth_commas.is_empty() {
             continue;
@@ -51,6 +58,113 @@ pub fn check(doc: &Doc, out: &mut Vec<Finding>) {
     }
 }
 
+/// An amount in a sentence whose other amounts have a unit, written without one.
+fn missing_units(doc: &Doc, out: &mut Vec<Finding>) {
+    for st in doc.facts.statements.iter().filter(|s| s.table.is_none()) {
+        for f in st.figs.iter().filter(|f| f.unit_inherited) {
+            let Some(unit) = unit_text(f.factor) else {
+                continue;
+            };
+            let n = &doc.numbers[f.num];
+            let raw = &doc.text[n.span.start..n.span.end];
+            out.push(
+                Finding::new(
+                    "number-format",
+                    Severity::Warning,
+                    n.span,
+                    format!(
+                        "金额“{raw}”缺少单位（同句其他金额以“{unit}”为单位，计算时按{unit}理解）"
+                    ),
+                )
+                .with_fix(Fix {
+                    title: format!("补上单位：{raw}{unit}"),
+                    edits: vec![Edit {
+                        span: Span::new(n.span.end, n.span.end),
+                        new_text: unit.into(),
+                    }],
+                    applicability: Applicability::Unsafe,
+                }),
+            );
+        }
+    }
+}
+
+fn unit_text(factor: rust_decimal::Decimal) -> Option<&'static str> {
+    [
+        (1u32, "元"),
+        (1_000, "千元"),
+        (10_000, "万元"),
+        (100_000_000, "亿元"),
+    ]
+    .into_iter()
+    .find(|(f, _)| rust_decimal::Decimal::from(*f) == factor)
+    .map(|(_, u)| u)
+}
+
+/// Fewer decimals than the report writes that unit with, or more than anyone needs.
+fn decimals(doc: &Doc, out: &mut Vec<Finding>) {
+    use std::collections::HashMap;
+    let mut by_unit: HashMap<&str, HashMap<u32, usize>> = HashMap::new();
+    let figs: Vec<&crate::facts::Fig> = doc
+        .facts
+        .statements
+        .iter()
+        .filter(|s| s.table.is_none())
+        .flat_map(|s| s.figs.iter())
+        .collect();
+    for f in &figs {
+        let n = &doc.numbers[f.num];
+        if let Unit::Money { text, .. } = n.unit {
+            *by_unit
+                .entry(text)
+                .or_default()
+                .entry(n.decimals)
+                .or_default() += 1;
+        }
+    }
+    for f in &figs {
+        let n = &doc.numbers[f.num];
+        let raw = &doc.text[n.span.start..n.span.end];
+        match n.unit {
+            Unit::Money { text, .. } => {
+                let counts = &by_unit[text];
+                let total: usize = counts.values().sum();
+                let (&usual, &k) = counts
+                    .iter()
+                    .max_by_key(|(_, k)| **k)
+                    .expect("counted above");
+                if n.decimals > 0 && n.decimals < usual && total >= 5 && k * 5 >= total * 4 {
+                    out.push(Finding::new(
+                        "number-format",
+                        Severity::Info,
+                        n.span,
+                        format!(
+                            "“{raw}{text}”只有{}位小数，本文的{text}金额通常保留{usual}位",
+                            n.decimals
+                        ),
+                    ));
+                } else if n.decimals > 2 && n.decimals > usual {
+                    out.push(Finding::new(
+                        "number-format",
+                        Severity::Info,
+                        n.span,
+                        format!("“{raw}{text}”有{}位小数，精度过高", n.decimals),
+                    ));
+                }
+            }
+            Unit::Percent if n.decimals > 2 => {
+                out.push(Finding::new(
+                    "number-format",
+                    Severity::Info,
+                    n.span,
+                    format!("“{raw}%”有{}位小数，百分比通常保留1至2位", n.decimals),
+                ));
+            }
+            _ => {}
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::rules::testing::check_rule;
@@ -61,6 +175,15 @@ mod tests {
             "number-format",
             "决算⟦478，297.24⟧元。",
             Some("决算478,297.24元。"),
+        );
+    }
+
+    #[test]
+    fn fires_on_an_amount_without_unit() {
+        check_rule(
+            "number-format",
+            "本年收入合计9,964,644.70元，比上年减少 ⟦2,601,483.98⟧ ，下降20.7%。",
+            Some("本年收入合计9,964,644.70元，比上年减少 2,601,483.98元 ，下降20.7%。"),
         );
     }
 

@@ -1,0 +1,814 @@
+//! Statements: what each sentence says about a quantity.
+//!
+//! A statement is one subject (a label) with its figures by role: values in one or more
+//! columns (本年 / 年初预算 / 上年…), a change with its direction word, a growth rate, a share
+//! (`占…X%`), a completion ratio (`完成年初预算的X%`). Sentences such as
+//! `工资福利支出8,065,382.38元，年初预算7,972,225.24元，减少93,157.14元` make one statement;
+//! lists (`其中：A a，占p%；B b，占q%`) make one statement per item. Lists themselves are
+//! found here too (`List`), within a sentence, and across paragraphs when an opener such as
+//! `其中：` or `主要用于以下方面：` ends its paragraph.
+
+use rust_decimal::Decimal;
+
+use crate::extract::number::{Dimension, Number, Unit};
+use crate::extract::words::{column_of, direction_suffix, Column, Direction};
+use crate::label::{self, Label, Level};
+use crate::segment::{Block, BlockKind, Sentence};
+use crate::text::Span;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Role {
+    Value,
+    Change {
+        dir: Direction,
+        word: Span,
+    },
+    Rate {
+        dir: Direction,
+        word: Span,
+    },
+    /// `占…X%`; `denom` is the text naming the whole, `denom_value` a figure stated in the
+    /// share's own clause (`占全部项目13个的100%`).
+    Share {
+        denom: String,
+        denom_value: Option<usize>,
+    },
+    /// `完成年初预算的X%` / `为调整预算的X%`: this statement's 本年 value over `of`.
+    Completion {
+        of: Column,
+    },
+}
+
+/// A figure in a statement.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fig {
+    /// Index into `Doc::numbers`.
+    pub num: usize,
+    pub role: Role,
+    /// For values, their column; for changes and rates, the column they compare against.
+    pub column: Column,
+    /// Effective unit: the written one, or for a bare number the one of its sentence.
+    pub dim: Dimension,
+    pub factor: Decimal,
+    pub unit_inherited: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Statement {
+    pub label: String,
+    pub level: Option<Level>,
+    pub block: usize,
+    pub sentence: usize,
+    pub figs: Vec<Fig>,
+    /// A table cell rather than a sentence (row and column known).
+    pub table: Option<(usize, usize, usize)>,
+}
+
+impl Statement {
+    pub fn value(&self, column: Column, dim: Dimension) -> Option<&Fig> {
+        self.figs
+            .iter()
+            .find(|f| f.role == Role::Value && f.column == column && f.dim == dim)
+    }
+
+    pub fn values(&self) -> impl Iterator<Item = &Fig> {
+        self.figs.iter().filter(|f| f.role == Role::Value)
+    }
+
+    pub fn change(&self) -> Option<&Fig> {
+        self.figs
+            .iter()
+            .find(|f| matches!(f.role, Role::Change { .. }))
+    }
+
+    pub fn rate(&self) -> Option<&Fig> {
+        self.figs
+            .iter()
+            .find(|f| matches!(f.role, Role::Rate { .. }))
+    }
+
+    pub fn share(&self) -> Option<&Fig> {
+        self.figs
+            .iter()
+            .find(|f| matches!(f.role, Role::Share { .. }))
+    }
+
+    /// The main dimension: that of its first value.
+    pub fn dim(&self) -> Option<Dimension> {
+        self.values().next().map(|f| f.dim)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Opener {
+    /// 其中 / 包括 / 主要用于 / 如下
+    Qizhong,
+    /// `X项：a、b` — a colon right after a figure.
+    Colon,
+    /// `公务用车运行维护费中，a，b` — the total is stated elsewhere.
+    Reference,
+}
+
+#[derive(Debug, Clone)]
+pub struct List {
+    pub total: usize,
+    pub parts: Vec<usize>,
+    pub opener: Opener,
+    /// Where the opener is written.
+    pub at: Span,
+    /// Items come from the paragraphs that follow.
+    pub across_blocks: bool,
+}
+
+/// Result of reading the statements of a document.
+#[derive(Debug, Default)]
+pub struct Facts {
+    pub statements: Vec<Statement>,
+    pub lists: Vec<List>,
+}
+
+struct OpenList {
+    list: List,
+    /// `；` or `，` once known: what separates the items.
+    sep: Option<char>,
+    /// The last clause ended with `；` after the first item began.
+    saw_semicolon: bool,
+}
+
+fn is_amount(n: &Number) -> bool {
+    match n.dimension() {
+        Dimension::Money | Dimension::Percent | Dimension::Count => true,
+        // A bare number is an amount only if it looks like one: 2,601,483.98 or 1,148.00.
+        Dimension::Bare => n.grouped || n.decimals > 0,
+        Dimension::Points | Dimension::Other => false,
+    }
+}
+
+fn trim_pre(s: &str) -> &str {
+    s.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}')
+}
+
+const OPENER_ENDINGS: &[&str] = &[
+    "其中",
+    "主要包括",
+    "具体包括",
+    "包括",
+    "主要用于以下方面",
+    "主要用于",
+    "具体如下",
+    "如下",
+    "明细如下",
+    "构成如下",
+    "具体情况如下",
+];
+
+fn opener_kind(clause_text: &str) -> Option<Opener> {
+    let t = trim_pre(clause_text);
+    let t = t.trim_end_matches(['（', '(', '）', ')']);
+    if t.starts_with("其中") || OPENER_ENDINGS.iter().any(|w| t.ends_with(w)) {
+        return Some(Opener::Qizhong);
+    }
+    if t.contains("主要用于")
+        || t.contains("用于以下")
+        || t.contains("用于下")
+        || t.contains("如下")
+    {
+        return Some(Opener::Qizhong);
+    }
+    None
+}
+
+/// Read the statements and lists of the document's paragraphs. `heading_label` gives, for a
+/// block, the label of a numbered heading right before it.
+pub fn read(text: &str, numbers: &[Number], blocks: &[Block], sentences: &[Sentence]) -> Facts {
+    let mut facts = Facts::default();
+    let mut nums_by_start: Vec<usize> = (0..numbers.len())
+        .filter(|&i| is_amount(&numbers[i]))
+        .collect();
+    nums_by_start.sort_by_key(|&i| numbers[i].span.start);
+    let mut sent_of_block: Vec<Vec<usize>> = vec![Vec::new(); blocks.len()];
+    for (i, s) in sentences.iter().enumerate() {
+        sent_of_block[s.block].push(i);
+    }
+    let mut pending: Vec<List> = Vec::new();
+    for (b, block) in blocks.iter().enumerate() {
+        if matches!(block.kind, BlockKind::Table(_)) {
+            continue;
+        }
+        let heading = heading_label(text, blocks, b);
+        let mut reader = BlockReader {
+            text,
+            numbers,
+            facts: &mut facts,
+            block: b,
+            cur: None,
+            first_in_block: true,
+            heading,
+            open: Vec::new(),
+            last_stmt_before_block: None,
+            share_whole: None,
+        };
+        // Only the paragraph right above may hold the total of a paragraph starting with 其中.
+        reader.last_stmt_before_block = reader
+            .facts
+            .statements
+            .len()
+            .checked_sub(1)
+            .filter(|&i| b > 0 && reader.facts.statements[i].block == b - 1);
+        for &si in &sent_of_block[b] {
+            reader.sentence(si, &sentences[si], &nums_by_start);
+        }
+        // Lists whose opener ends the paragraph take their items from the paragraphs below.
+        for ol in reader.open.drain(..) {
+            if ol.list.parts.is_empty() && ol.list.opener == Opener::Qizhong {
+                pending.push(List {
+                    across_blocks: true,
+                    ..ol.list
+                });
+            } else if !ol.list.parts.is_empty() {
+                facts.lists.push(ol.list);
+            }
+        }
+    }
+    for list in pending {
+        if let Some(parts) = items_below(blocks, &facts, list.at) {
+            facts.lists.push(List { parts, ..list });
+        }
+    }
+    facts
+}
+
+/// The label of a numbered heading directly above block `b`, if any.
+fn heading_label(text: &str, blocks: &[Block], b: usize) -> Option<String> {
+    let prev = blocks[..b].last()?;
+    if prev.kind != BlockKind::Heading || prev.marker.is_none() {
+        return None;
+    }
+    let t = &text[prev.span.start..prev.span.end];
+    let l = label::normalize(t);
+    let s = l
+        .text
+        .trim_end_matches("情况")
+        .trim_end_matches("说明")
+        .trim_end_matches("决算")
+        .to_string();
+    (!label::is_generic(&s)).then_some(s)
+}
+
+struct BlockReader<'a, 't> {
+    text: &'t str,
+    numbers: &'a [Number],
+    facts: &'a mut Facts,
+    block: usize,
+    cur: Option<usize>,
+    first_in_block: bool,
+    heading: Option<String>,
+    open: Vec<OpenList>,
+    last_stmt_before_block: Option<usize>,
+    /// A figure of the whole inside a share clause, and where its clause starts.
+    share_whole: Option<(usize, usize)>,
+}
+
+impl BlockReader<'_, '_> {
+    fn sentence(&mut self, si: usize, s: &Sentence, nums: &[usize]) {
+        let text = self.text;
+        // The unit of bare numbers in this sentence: the nearest money unit written in it.
+        let sentence_nums: Vec<usize> = {
+            let a = nums.partition_point(|&i| self.numbers[i].span.start < s.span.start);
+            let b = nums.partition_point(|&i| self.numbers[i].span.start < s.span.end);
+            nums[a..b].to_vec()
+        };
+        let money_units: Vec<(usize, u32)> = sentence_nums
+            .iter()
+            .filter_map(|&i| match self.numbers[i].unit {
+                Unit::Money { factor, .. } => Some((self.numbers[i].span.start, factor)),
+                _ => None,
+            })
+            .collect();
+        let mut head_label: Option<String> = None;
+        for (ci, clause) in s.clauses.iter().enumerate() {
+            let in_clause: Vec<usize> = sentence_nums
+                .iter()
+                .copied()
+                .filter(|&i| clause.span.contains(self.numbers[i].span.start))
+                .collect();
+            let ctext = &text[clause.span.start..clause.span.end];
+            if in_clause.is_empty() {
+                if let Some(kind) = opener_kind(ctext) {
+                    let continues_above = ci == 0 && trim_pre(ctext).starts_with("其中");
+                    self.open_list(kind, clause.span, continues_above);
+                } else if ctext.ends_with('中') && clause.end != '\0' {
+                    // `公务用车运行维护费中，…`: a list whose total was stated before.
+                    let l = label::normalize(ctext.trim_end_matches('中'));
+                    if !label::is_generic(&l.text) {
+                        if let Some(t) = self
+                            .facts
+                            .statements
+                            .iter()
+                            .rposition(|st| st.label == l.text && st.table.is_none())
+                        {
+                            self.open.push(OpenList {
+                                list: List {
+                                    total: t,
+                                    parts: Vec::new(),
+                                    opener: Opener::Reference,
+                                    at: clause.span,
+                                    across_blocks: false,
+                                },
+                                sep: None,
+                                saw_semicolon: false,
+                            });
+                        }
+                    }
+                } else if ci == 0 {
+                    let l = label::normalize(ctext);
+                    if !label::is_generic(&l.text) {
+                        head_label = Some(l.text);
+                    }
+                }
+                self.after_clause(clause.end);
+                continue;
+            }
+            let mut prev_end = clause.span.start;
+            for &ni in &in_clause {
+                let n = &self.numbers[ni];
+                let full = n.full_span();
+                let pre = &text[prev_end.min(full.start)..full.start];
+                let clause_pre = &text[clause.span.start..full.start];
+                prev_end = full.end;
+                // `其中论文类作品28项`: the opener shares the clause with the first item.
+                let mut pre_for_label = pre;
+                if prev_end == full.end && pre.trim_start().starts_with("其中") {
+                    let rest = pre.trim_start().trim_start_matches("其中");
+                    self.open_list(Opener::Qizhong, clause.span, ci == 0);
+                    pre_for_label = rest;
+                }
+                let (dim, factor, inherited) = effective_unit(n, &money_units);
+                self.figure(
+                    si,
+                    ni,
+                    pre_for_label,
+                    clause_pre,
+                    dim,
+                    factor,
+                    inherited,
+                    head_label.as_deref(),
+                );
+            }
+            // `一等奖3项：a、b`: a colon right after a figure opens a list.
+            if matches!(clause.end, '：' | ':') && self.cur.is_some() && ci + 1 < s.clauses.len() {
+                let total = self.cur.unwrap_or_default();
+                self.open.push(OpenList {
+                    list: List {
+                        total,
+                        parts: Vec::new(),
+                        opener: Opener::Colon,
+                        at: clause.span,
+                        across_blocks: false,
+                    },
+                    sep: Some('，'),
+                    saw_semicolon: false,
+                });
+            }
+            self.after_clause(clause.end);
+        }
+        // A sentence ends every inline list but one whose items are still to come.
+        let keep_pending = self
+            .open
+            .last()
+            .is_some_and(|o| o.list.parts.is_empty() && o.list.opener == Opener::Qizhong);
+        let n = self.open.len();
+        let drained: Vec<OpenList> = if keep_pending {
+            self.open.drain(..n - 1).collect()
+        } else {
+            self.open.drain(..).collect()
+        };
+        for ol in drained {
+            if !ol.list.parts.is_empty() {
+                self.facts.lists.push(ol.list);
+            }
+        }
+    }
+
+    fn after_clause(&mut self, end: char) {
+        if let Some(top) = self.open.last_mut() {
+            if matches!(end, '；' | ';') {
+                if top.sep == Some('，') {
+                    let ol = self.open.pop().expect("top exists");
+                    if !ol.list.parts.is_empty() {
+                        self.facts.lists.push(ol.list);
+                    }
+                    // A nested list closed by `；` lets its parent go on.
+                    return;
+                }
+                if !top.list.parts.is_empty() {
+                    top.saw_semicolon = true;
+                }
+            }
+        }
+    }
+
+    fn open_list(&mut self, kind: Opener, at: Span, continues_above: bool) {
+        let total = (|| {
+            // A nested opener: the total is the last item of the open list.
+            if let Some(top) = self.open.last() {
+                if let Some(&p) = top.list.parts.last() {
+                    return Some(p);
+                }
+                return None;
+            }
+            // A paragraph that starts with 其中 continues the one above it.
+            self.cur.or(if continues_above && self.first_in_block {
+                self.last_stmt_before_block
+            } else {
+                None
+            })
+        })();
+        let Some(total) = total else { return };
+        if self.open.last().is_some_and(|o| o.list.parts.is_empty()) {
+            return;
+        }
+        self.open.push(OpenList {
+            list: List {
+                total,
+                parts: Vec::new(),
+                opener: kind,
+                at,
+                across_blocks: false,
+            },
+            sep: None,
+            saw_semicolon: false,
+        });
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn figure(
+        &mut self,
+        si: usize,
+        ni: usize,
+        pre: &str,
+        clause_pre: &str,
+        dim: Dimension,
+        factor: Decimal,
+        inherited: bool,
+        head: Option<&str>,
+    ) {
+        let n = &self.numbers[ni];
+        let pre_t = trim_pre(pre);
+        let clause_t = trim_pre(clause_pre);
+        let fig = |role, column| Fig {
+            num: ni,
+            role,
+            column,
+            dim,
+            factor,
+            unit_inherited: inherited,
+        };
+        let stmt_base_column = |st: Option<&Statement>| {
+            st.and_then(|s| s.values().map(|f| f.column).find(|c| *c != Column::Current))
+                .unwrap_or(Column::Prior)
+        };
+        let cur_stmt = self.cur.map(|c| &self.facts.statements[c]);
+
+        if dim == Dimension::Percent {
+            let role = if let Some(p) = clause_t.find('占') {
+                let denom = &clause_t[p + '占'.len_utf8()..];
+                let denom = denom
+                    .trim_end_matches('的')
+                    .trim_end_matches("比重")
+                    .trim_end_matches("比例")
+                    .trim_end_matches('为')
+                    .trim_end_matches("的");
+                // A figure of the whole written inside the share clause.
+                let denom_value = self
+                    .share_whole
+                    .filter(|(_, at)| *at == n.full_span().start - clause_pre.len())
+                    .map(|(w, _)| w);
+                Some(Role::Share {
+                    denom: strip_numbers(denom),
+                    denom_value,
+                })
+            } else if clause_t.contains("占比")
+                || clause_t.contains("比重")
+                || clause_t.contains("所占比例")
+            {
+                Some(Role::Share {
+                    denom: String::new(),
+                    denom_value: None,
+                })
+            } else if (clause_t.contains("完成") || clause_t.ends_with('的'))
+                && column_of(clause_t).is_some_and(|c| c != Column::Current && c != Column::Prior)
+            {
+                column_of(clause_t).map(|of| Role::Completion { of })
+            } else {
+                direction_before(self.text, clause_pre, pre_t, n)
+                    .map(|(dir, word)| Role::Rate { dir, word })
+            };
+            let Some(role) = role else { return };
+            let column = match role {
+                Role::Rate { .. } => {
+                    column_of(clause_t).unwrap_or_else(|| stmt_base_column(cur_stmt))
+                }
+                _ => Column::Current,
+            };
+            self.attach(si, fig(role, column), None, head);
+            return;
+        }
+        if dim == Dimension::Points {
+            return;
+        }
+        // A count or amount inside `占全部项目13个的…`: the whole of a share.
+        if clause_t.contains('占') {
+            self.share_whole = Some((ni, n.full_span().start - clause_pre.len()));
+            return;
+        }
+        if let Some((dir, word)) = direction_before(self.text, clause_pre, pre_t, n) {
+            let column = column_of(clause_t).unwrap_or_else(|| stmt_base_column(cur_stmt));
+            self.attach(si, fig(Role::Change { dir, word }, column), None, head);
+            return;
+        }
+        let l = label::normalize(pre_t);
+        let is_base = (pre_t.starts_with('比')
+            || pre_t.starts_with('较')
+            || pre_t.starts_with("与")
+            || pre_t.starts_with("同比"))
+            && l.column.is_some();
+        let column_only = l.text.is_empty() && l.column.is_some_and(|c| c != Column::Current);
+        if (is_base || column_only) && self.cur.is_some() {
+            let column = l.column.unwrap_or(Column::Prior);
+            let c = self.cur.unwrap_or_default();
+            if self.facts.statements[c].value(column, dim).is_none() {
+                self.attach(si, fig(Role::Value, column), None, head);
+            }
+            return;
+        }
+        self.value(
+            si,
+            fig(Role::Value, l.column.unwrap_or(Column::Current)),
+            l,
+            head,
+        );
+    }
+
+    fn value(&mut self, si: usize, f: Fig, l: Label, head: Option<&str>) {
+        let descriptive = l.text.starts_with("包括")
+            || l.text.ends_with('等')
+            || l.text.ends_with("等支出")
+            || l.text.ends_with("等费用");
+        let mut text = if descriptive {
+            String::new()
+        } else {
+            l.text.clone()
+        };
+        if let Some(c) = self.cur {
+            let st = &self.facts.statements[c];
+            let same = text.is_empty() || label::is_generic(&text) || text == st.label;
+            if same && st.value(f.column, f.dim).is_none() && st.sentence == si {
+                self.facts.statements[c].figs.push(f);
+                return;
+            }
+        }
+        if text.is_empty() || label::is_generic(&text) {
+            let fallback = if self.first_in_block {
+                self.heading.clone().or(head.map(str::to_string))
+            } else {
+                head.map(str::to_string)
+            };
+            if let Some(h) = fallback {
+                text = h;
+            }
+        }
+        self.new_statement(si, text, l.level, f);
+    }
+
+    /// Attach a figure to the current statement (or start an unlabeled one).
+    fn attach(&mut self, si: usize, f: Fig, _l: Option<Label>, head: Option<&str>) {
+        match self.cur {
+            Some(c)
+                if !self.facts.statements[c].figs.iter().any(|g| {
+                    std::mem::discriminant(&g.role) == std::mem::discriminant(&f.role)
+                        && g.role != Role::Value
+                }) =>
+            {
+                self.facts.statements[c].figs.push(f);
+            }
+            _ => {
+                let label = if self.first_in_block {
+                    self.heading.clone()
+                } else {
+                    None
+                }
+                .or(head.map(str::to_string))
+                .unwrap_or_default();
+                self.new_statement(si, label, None, f);
+            }
+        }
+    }
+
+    fn new_statement(&mut self, si: usize, label: String, level: Option<Level>, f: Fig) {
+        let idx = self.facts.statements.len();
+        self.facts.statements.push(Statement {
+            label,
+            level,
+            block: self.block,
+            sentence: si,
+            figs: vec![f],
+            table: None,
+        });
+        self.cur = Some(idx);
+        self.first_in_block = false;
+        if let Some(top) = self.open.last_mut() {
+            if top.list.total != idx {
+                if top.sep.is_none() && !top.list.parts.is_empty() {
+                    top.sep = Some(if top.saw_semicolon { '；' } else { '，' });
+                }
+                top.list.parts.push(idx);
+            }
+        }
+    }
+}
+
+/// The effective unit of a figure: its own, or for a bare amount the nearest money unit of
+/// its sentence.
+fn effective_unit(n: &Number, money_units: &[(usize, u32)]) -> (Dimension, Decimal, bool) {
+    if n.dimension() != Dimension::Bare {
+        return (n.dimension(), n.unit.factor(), false);
+    }
+    let nearest = money_units
+        .iter()
+        .min_by_key(|(at, _)| at.abs_diff(n.span.start));
+    match nearest {
+        Some(&(_, f)) => (Dimension::Money, Decimal::from(f), true),
+        None => (Dimension::Bare, Decimal::ONE, false),
+    }
+}
+
+fn strip_numbers(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_ascii_digit() && *c != '.' && *c != ',')
+        .collect()
+}
+
+/// The direction word right before a figure (`减少93,157.14`, `下降 16.9%`, `增幅为2%`,
+/// `同比增长`), with its span.
+fn direction_before(
+    text: &str,
+    clause_pre: &str,
+    pre: &str,
+    n: &Number,
+) -> Option<(Direction, Span)> {
+    let _ = clause_pre;
+    let mut t = pre;
+    for suffix in [
+        "了",
+        "为",
+        "幅度为",
+        "幅度",
+        "率为",
+        "率",
+        "达",
+        "达到",
+        "约",
+    ] {
+        if let Some(s) = t.strip_suffix(suffix) {
+            t = s.trim_end();
+        }
+    }
+    let (dir, len) = direction_suffix(t)?;
+    // The word's span in the document: `pre` ends right before the sign or digits.
+    let start_of_pre = n.full_span().start - pre.len();
+    let end = start_of_pre + t.len();
+    // 增/减 alone only directly before the figure (增0.01%), never inside other words.
+    if len == '增'.len_utf8()
+        && t.chars().rev().nth(1).is_some_and(|c| !c.is_whitespace())
+        && t.len() > len
+        && !t.ends_with("增")
+    {
+        return None;
+    }
+    let _ = text;
+    Some((dir, Span::new(end - len, end)))
+}
+
+/// Items of a list whose opener ends its paragraph: the paragraphs below, grouped by the
+/// first marker level met, until a sibling or a higher heading.
+fn items_below(blocks: &[Block], facts: &Facts, opener_at: Span) -> Option<Vec<usize>> {
+    let ob = blocks
+        .iter()
+        .position(|b| b.span.contains(opener_at.start) || b.span.end == opener_at.end)?;
+    // The level that ends the list: the opener's own marker, or its section heading's.
+    let stop_level = blocks[ob].level.or_else(|| {
+        blocks[..ob]
+            .iter()
+            .rev()
+            .find(|b| b.kind == BlockKind::Heading && b.level.is_some())
+            .and_then(|b| b.level)
+    });
+    let mut item_level: Option<Option<u8>> = None;
+    let mut items: Vec<Vec<usize>> = Vec::new();
+    for (b, block) in blocks.iter().enumerate().skip(ob + 1) {
+        if matches!(block.kind, BlockKind::Table(_)) {
+            break;
+        }
+        if let (Some(l), Some(stop)) = (block.level, stop_level) {
+            if l <= stop {
+                break;
+            }
+        }
+        let stmts: Vec<usize> = facts
+            .statements
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.block == b)
+            .map(|(i, _)| i)
+            .collect();
+        if item_level.is_none() {
+            item_level = Some(block.level);
+        }
+        match item_level {
+            Some(Some(il)) => {
+                if block.level == Some(il) || items.is_empty() {
+                    items.push(Vec::new());
+                }
+            }
+            _ => {
+                // Unmarked items: each paragraph one item, ending at a marked block or at a
+                // paragraph that is not a single statement (a list of its own, a remark).
+                let starts_list = facts
+                    .lists
+                    .iter()
+                    .any(|l| l.opener == Opener::Reference && block.span.contains(l.at.start));
+                if block.level.is_some()
+                    || block.kind == BlockKind::Heading
+                    || starts_list
+                    || stmts.len() != 1
+                {
+                    break;
+                }
+                items.push(Vec::new());
+            }
+        }
+        if let Some(cur) = items.last_mut() {
+            cur.extend(stmts);
+        }
+    }
+    let parts: Vec<usize> = items.iter().filter_map(|it| it.first().copied()).collect();
+    if parts.is_empty() || parts.len() != items.len() {
+        return None;
+    }
+    Some(parts)
+}
+
+/// Add one statement per table row, its figures by column.
+pub fn add_tables(
+    facts: &mut Facts,
+    blocks: &[Block],
+    tables: &[crate::table::Table],
+    numbers: &[Number],
+) {
+    for (t, table) in tables.iter().enumerate() {
+        let block = blocks
+            .iter()
+            .position(|b| b.kind == BlockKind::Table(t))
+            .unwrap_or(0);
+        for (r, row) in table.rows.iter().enumerate() {
+            let mut figs = Vec::new();
+            for (c, cell) in row.cells.iter().enumerate() {
+                let (Some(col), Some(ni)) = (table.columns.get(c).copied().flatten(), cell.num)
+                else {
+                    continue;
+                };
+                let n = &numbers[ni];
+                if n.excluded || table.percent.get(c) == Some(&true) {
+                    continue;
+                }
+                let (dim, factor, inherited) = match n.unit {
+                    Unit::Money { factor, .. } => (Dimension::Money, Decimal::from(factor), false),
+                    Unit::None => (Dimension::Money, table.factor, true),
+                    _ => continue,
+                };
+                if figs.iter().any(|f: &Fig| f.column == col) {
+                    continue;
+                }
+                figs.push(Fig {
+                    num: ni,
+                    role: Role::Value,
+                    column: col,
+                    dim,
+                    factor,
+                    unit_inherited: inherited,
+                });
+            }
+            if !figs.is_empty() && !label::is_generic(&row.label) {
+                facts.statements.push(Statement {
+                    label: row.label.clone(),
+                    level: None,
+                    block,
+                    sentence: usize::MAX,
+                    figs,
+                    table: Some((t, r, 0)),
+                });
+            }
+        }
+    }
+}

@@ -1,0 +1,203 @@
+//! Normalised labels: `“科学技术支出（类）”2021年度决算` → `科学技术支出`, level 类, column 本年.
+//!
+//! A label keeps its qualifiers (`一般公共预算财政拨款基本支出` is not `基本支出`: the two
+//! may legitimately differ), and drops what only frames the figure: list markers, quotes, years,
+//! column words (决算数, 年初预算), verbs (安排, 使用, 为).
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use crate::extract::words::{column_of, Column, FUNDS};
+
+/// 类 / 款 / 项 of the functional classification.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Level {
+    Lei,
+    Kuan,
+    Xiang,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Label {
+    pub text: String,
+    pub level: Option<Level>,
+    pub column: Option<Column>,
+}
+
+fn strip_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(concat!(
+            r"^\s*(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|[（(]?[0-9]{1,2}[）)]|[0-9]{1,2}[.．、]|[①-⑳㈠-㈩])",
+            r"|[0-9]{4}\s*年(?:度)?(?:[0-9]{1,2}月(?:份)?(?:[0-9]{1,2}日)?)?|[0-9]{1,2}月(?:[0-9]{1,2}日)?(?:份)?",
+            r"|[“”\x22'‘’《》「」『』]|\s+",
+        ))
+        .expect("label strip regex")
+    })
+}
+
+/// Words that frame a figure without naming it; removed wherever they stand.
+const FILLERS: &[&str] = &[
+    "本部门",
+    "本单位",
+    "我部门",
+    "我单位",
+    "部门使用",
+    "使用",
+    "安排的",
+    "安排",
+    "本年度",
+    "本年",
+    "当年",
+    "全年",
+    "今年",
+    "年度",
+    "本期",
+    "截至",
+    "截止到",
+    "截止",
+    "其中",
+    "主要包括",
+    "包括",
+    "主要用于",
+    "用于",
+    "另外",
+    "此外",
+    "以及",
+];
+
+/// Column words; removed after they have set the column.
+const COLUMN_WORDS: &[&str] = &[
+    "年初预算数",
+    "年初预算",
+    "调整后预算数",
+    "调整预算数",
+    "调整预算",
+    "全年预算数",
+    "上年决算数",
+    "上年数",
+    "上年",
+    "上一年",
+    "决算数",
+    "决算",
+    "预算数",
+    "预算",
+    "执行数",
+    "实际支出",
+];
+
+/// Endings that only introduce the figure.
+const TRAILING: &[&str] = &[
+    "共计为",
+    "合计为",
+    "总额为",
+    "金额为",
+    "分别为",
+    "为",
+    "是",
+    "达到",
+    "达",
+    "共计",
+    "约",
+    "金额",
+    "的",
+    "数",
+];
+
+/// Labels that name no quantity on their own.
+pub const GENERIC: &[&str] = &[
+    "", "合计", "总计", "共计", "小计", "总额", "金额", "支出", "收入", "实际", "其他", "其中",
+    "为", "计",
+];
+
+pub fn is_generic(s: &str) -> bool {
+    GENERIC.contains(&s)
+}
+
+/// Normalise the text written before a figure.
+pub fn normalize(raw: &str) -> Label {
+    let mut s = strip_re().replace_all(raw, "").into_owned();
+    let mut level = None;
+    for (mark, l) in [
+        ("（类）", Level::Lei),
+        ("(类)", Level::Lei),
+        ("（款）", Level::Kuan),
+        ("(款)", Level::Kuan),
+        ("（项）", Level::Xiang),
+        ("(项)", Level::Xiang),
+    ] {
+        if s.contains(mark) {
+            level = Some(l);
+            s = s.replace(mark, "");
+        }
+    }
+    let column = column_of(&s);
+    // Fund names keep their 预算 (一般公共预算财政拨款 is a qualifier, not a column).
+    for (i, f) in FUNDS.iter().enumerate() {
+        s = s.replace(f, &format!("\u{E000}{i}"));
+    }
+    for w in COLUMN_WORDS.iter().chain(FILLERS) {
+        if s.contains(w) {
+            s = s.replace(w, "");
+        }
+    }
+    for (i, f) in FUNDS.iter().enumerate() {
+        s = s.replace(&format!("\u{E000}{i}"), f);
+    }
+    s = s
+        .trim_matches(|c: char| {
+            c == '：' || c == ':' || c == '，' || c == '(' || c == '（' || c == ')' || c == '）'
+        })
+        .to_string();
+    loop {
+        let before = s.len();
+        for t in TRAILING {
+            if s.len() > t.len() && s.ends_with(t) {
+                s.truncate(s.len() - t.len());
+            }
+        }
+        if s.len() == before {
+            break;
+        }
+    }
+    if TRAILING.contains(&s.as_str()) {
+        s.clear();
+    }
+    Label {
+        text: s,
+        level,
+        column,
+    }
+}
+
+/// Canonical comparison of two labels: 的 and a few synonyms do not matter.
+pub fn canonical(s: &str) -> String {
+    s.replace('的', "")
+        .replace("费用", "费")
+        .replace("（", "(")
+        .replace("）", ")")
+        .replace("(境)", "")
+        .replace("境", "")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalises_framing_words() {
+        let l = normalize("1、“一般公共服务支出（类）”2021年度决算");
+        assert_eq!(l.text, "一般公共服务支出");
+        assert_eq!(l.level, Some(Level::Lei));
+        assert_eq!(l.column, Some(Column::Current));
+        let l = normalize("（一）2021年本部门使用一般公共预算财政拨款安排基本支出");
+        assert_eq!(l.text, "一般公共预算财政拨款基本支出");
+        let l = normalize("2021年“三公”经费财政拨款决算数");
+        assert_eq!(l.text, "三公经费财政拨款");
+        assert_eq!(normalize("年初预算").text, "");
+        assert_eq!(normalize("年初预算").column, Some(Column::Budget));
+        assert_eq!(normalize("其中：财政拨款收入").text, "财政拨款收入");
+        assert_eq!(normalize("公务用车维修").text, "公务用车维修");
+    }
+}

@@ -1,0 +1,221 @@
+//! A guard in front of tower-lsp-server's reader: splits stdin into Content-Length frames
+//! itself and passes on only messages that decoder will accept.
+//!
+//! Why: tower-lsp-server 0.23 reads stdin through tokio-util's `FramedRead`, which ends the
+//! stream after the first decoding error — one malformed message (bad JSON, a body that is not
+//! a JSON-RPC message, invalid UTF-8, a missing header) and the server stops reading and exits.
+//! Here such a frame is replaced by a `suanpan/invalidMessage` request with id `null`, which the
+//! server answers with the JSON-RPC parse error the specification asks for; the next message is
+//! served as usual. Garbage between frames is skipped up to the next `Content-Length` header.
+//!
+//! `Framer` is pure (bytes in, frames out) so it can be tested and fuzzed without IO.
+
+use serde_json::json;
+use tower_lsp_server::jsonrpc::{Request, Response};
+
+/// One frame read from the client.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Frame {
+    /// A body tower-lsp-server's decoder accepts.
+    Message(Vec<u8>),
+    /// Something that is not a message, and why.
+    Invalid(String),
+}
+
+/// Bytes above which a header block or a body is not believed.
+const MAX_HEADER: usize = 8 * 1024;
+const MAX_BODY: usize = 1 << 30;
+const HEADER: &[u8] = b"content-length";
+
+#[derive(Debug, Default)]
+pub struct Framer {
+    buf: Vec<u8>,
+    /// Body length once the header block has been read.
+    need: Option<usize>,
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+fn find_header(hay: &[u8]) -> Option<usize> {
+    hay.windows(HEADER.len())
+        .position(|w| w.eq_ignore_ascii_case(HEADER))
+}
+
+/// Whether skipped bytes are only other header lines (`Content-Type: …`), not garbage.
+fn only_headers(skipped: &[u8]) -> bool {
+    std::str::from_utf8(skipped).is_ok_and(|s| {
+        s.split("\r\n").filter(|l| !l.is_empty()).all(|l| {
+            l.split_once(':').is_some_and(|(name, _)| {
+                !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            })
+        })
+    })
+}
+
+/// Whether tower-lsp-server's decoder (an untagged `Response | Request`) accepts `body`.
+pub fn accepted(body: &[u8]) -> bool {
+    serde_json::from_slice::<Request>(body).is_ok()
+        || serde_json::from_slice::<Response>(body).is_ok()
+}
+
+impl Framer {
+    pub fn push(&mut self, data: &[u8]) {
+        self.buf.extend_from_slice(data);
+    }
+
+    /// The next complete frame, if the bytes for one have arrived.
+    pub fn next_frame(&mut self) -> Option<Frame> {
+        loop {
+            if let Some(n) = self.need {
+                if self.buf.len() < n {
+                    return None;
+                }
+                let body: Vec<u8> = self.buf.drain(..n).collect();
+                self.need = None;
+                if body.is_empty() {
+                    continue;
+                }
+                return Some(if accepted(&body) {
+                    Frame::Message(body)
+                } else if std::str::from_utf8(&body).is_err() {
+                    Frame::Invalid("the message is not valid UTF-8".into())
+                } else if serde_json::from_slice::<serde::de::IgnoredAny>(&body).is_err() {
+                    Frame::Invalid("the message is not valid JSON".into())
+                } else {
+                    Frame::Invalid(
+                        "the message is not a JSON-RPC 2.0 request, notification or response"
+                            .into(),
+                    )
+                });
+            }
+            let Some(at) = find_header(&self.buf) else {
+                // Keep a tail that may be the start of a header split across reads.
+                if self.buf.len() > MAX_HEADER {
+                    let drop = self.buf.len() - HEADER.len();
+                    self.buf.drain(..drop);
+                    return Some(Frame::Invalid(format!(
+                        "skipped {drop} bytes without a header"
+                    )));
+                }
+                return None;
+            };
+            if at > 0 {
+                let skipped: Vec<u8> = self.buf.drain(..at).collect();
+                if !only_headers(&skipped) {
+                    return Some(Frame::Invalid(format!(
+                        "skipped {} bytes before a Content-Length header",
+                        skipped.len()
+                    )));
+                }
+            }
+            let Some(end) = find(&self.buf, b"\r\n\r\n") else {
+                if self.buf.len() > MAX_HEADER {
+                    self.buf.drain(..HEADER.len());
+                    return Some(Frame::Invalid("a header block without an end".into()));
+                }
+                return None;
+            };
+            let block = String::from_utf8_lossy(&self.buf[..end]).into_owned();
+            self.buf.drain(..end + 4);
+            let len = block.split("\r\n").find_map(|line| {
+                let (name, value) = line.split_once(':')?;
+                name.trim()
+                    .eq_ignore_ascii_case("content-length")
+                    .then(|| value.trim().parse::<usize>().ok())
+                    .flatten()
+            });
+            match len {
+                Some(n) if n <= MAX_BODY => self.need = Some(n),
+                _ => {
+                    return Some(Frame::Invalid(format!(
+                        "a header without a valid Content-Length: {block:?}"
+                    )))
+                }
+            }
+        }
+    }
+}
+
+/// The frame passed on to tower-lsp-server for `frame`.
+pub fn encode(frame: &Frame) -> Vec<u8> {
+    let replacement;
+    let body: &[u8] = match frame {
+        Frame::Message(b) => b,
+        Frame::Invalid(why) => {
+            replacement = json!({"jsonrpc": "2.0", "id": null, "method": INVALID_MESSAGE,
+                                 "params": {"error": why}})
+            .to_string();
+            replacement.as_bytes()
+        }
+    };
+    let mut out = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
+    out.extend_from_slice(body);
+    out
+}
+
+/// The request that stands for a malformed message.
+pub const INVALID_MESSAGE: &str = "suanpan/invalidMessage";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frame(body: &str) -> String {
+        format!("Content-Length: {}\r\n\r\n{body}", body.len())
+    }
+
+    fn all(input: &[u8], chunk: usize) -> Vec<Frame> {
+        let mut f = Framer::default();
+        let mut out = Vec::new();
+        for c in input.chunks(chunk.max(1)) {
+            f.push(c);
+            while let Some(x) = f.next_frame() {
+                out.push(x);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn frames_good_and_bad_messages_in_any_chunking() {
+        let ok = r#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#;
+        let input = [
+            frame(ok),
+            frame(r#"{"jsonrpc": "2.0", "id": 9, "method": "#),
+            frame("[1, 2, 3]"),
+            "garbage\r\n".to_string(),
+            format!(
+                "Content-Type: application/vscode-jsonrpc; charset=utf-8\r\n{}",
+                frame(ok)
+            ),
+            "Content-Length: x\r\n\r\n".to_string(),
+            frame("𠮷"),
+            frame(ok),
+        ]
+        .concat();
+        for chunk in [1, 2, 7, 64, 100_000] {
+            let got = all(input.as_bytes(), chunk);
+            let kinds: Vec<&str> = got
+                .iter()
+                .map(|f| match f {
+                    Frame::Message(_) => "ok",
+                    Frame::Invalid(_) => "bad",
+                })
+                .collect();
+            assert_eq!(
+                kinds,
+                ["ok", "bad", "bad", "bad", "ok", "bad", "bad", "ok"],
+                "chunk {chunk}: {got:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_replacement_is_accepted() {
+        let e = encode(&Frame::Invalid("x".into()));
+        let body = &e[e.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4..];
+        assert!(accepted(body));
+    }
+}

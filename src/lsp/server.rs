@@ -1,0 +1,804 @@
+//! The language server proper: session state, the open documents, and one handler per LSP
+//! method. A handler converts in (`position`), asks `ide` or the analysis, converts out
+//! (`convert`).
+//!
+//! Concurrency (tower-lsp-server runs up to four handlers at once, interleaved): text sync is
+//! not done here but in `ordered`, synchronously and in arrival order. Analysis runs on the
+//! blocking pool; its result is published only if the document has not changed meanwhile, under
+//! a lock so that an older result can never be sent after a newer one. No `std` lock is ever
+//! held across an `.await`.
+
+use std::collections::HashMap;
+use std::io::Write as _;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use serde_json::Value;
+use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
+use tower_lsp_server::ls_types::*;
+use tower_lsp_server::{Client, LanguageServer};
+
+use super::config::Config;
+use super::convert::{self, FixData, SOURCE};
+use super::document::{Document, Snapshot};
+use super::position::{byte_of, range_of, span_of};
+use crate::finding::Applicability;
+use crate::ide;
+use crate::text::encoding::PositionEncoding;
+
+pub const FIX_ALL_KIND: &str = "source.fixAll.suanpan";
+
+/// Set in tests to make documents containing this marker panic during analysis, and to enable
+/// the `suanpan/debugPanic` request (see `SUANPAN_LSP_DEBUG` in docs/lsp.md).
+pub const DEBUG_PANIC_MARKER: &str = "<<suanpan-debug-panic>>";
+
+/// Lock a mutex even if a panicking handler poisoned it: the data is always left consistent
+/// (documents are replaced whole), and one panic must not take the server down.
+pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// What the client said it can do, as far as we care.
+#[derive(Debug, Clone, Default)]
+struct ClientCaps {
+    pull_diagnostics: bool,
+    document_changes: bool,
+    configuration: bool,
+    dynamic_configuration: bool,
+    diagnostic_refresh: bool,
+    inlay_refresh: bool,
+}
+
+#[derive(Debug, Clone)]
+struct Session {
+    enc: PositionEncoding,
+    config: Config,
+    caps: ClientCaps,
+    debug: bool,
+}
+
+pub struct Shared {
+    pub client: Client,
+    docs: Mutex<HashMap<Uri, Document>>,
+    session: Mutex<Session>,
+    /// Bumped on every configuration change; part of pull diagnostics' result ids.
+    config_gen: AtomicU64,
+    /// Held while checking that a result is current and sending it.
+    publish: tokio::sync::Mutex<()>,
+    shutdown: Arc<AtomicBool>,
+}
+
+pub struct Backend {
+    pub shared: Arc<Shared>,
+}
+
+impl Backend {
+    pub fn new(client: Client, shutdown: Arc<AtomicBool>, debug: bool) -> Backend {
+        Backend {
+            shared: Arc::new(Shared {
+                client,
+                docs: Mutex::new(HashMap::new()),
+                session: Mutex::new(Session {
+                    enc: PositionEncoding::Utf16,
+                    config: Config::default(),
+                    caps: ClientCaps::default(),
+                    debug,
+                }),
+                config_gen: AtomicU64::new(0),
+                publish: tokio::sync::Mutex::new(()),
+                shutdown,
+            }),
+        }
+    }
+
+    /// Stands for a message that could not be read (see `framing`): answered with a parse
+    /// error, as JSON-RPC asks.
+    pub async fn invalid_message(&self, params: Value) -> Result<Value> {
+        let why = params["error"]
+            .as_str()
+            .unwrap_or("invalid message")
+            .to_string();
+        self.shared.log(
+            MessageType::ERROR,
+            format!("invalid message from the client: {why}"),
+        );
+        let mut e = Error::new(ErrorCode::ParseError);
+        e.message = why.into();
+        Err(e)
+    }
+
+    /// `suanpan/debugPanic`: panics, to test that the server survives (only registered when
+    /// `SUANPAN_LSP_DEBUG` is set).
+    pub async fn debug_panic(&self, _params: Value) -> Result<Value> {
+        panic!("suanpan/debugPanic: a deliberate panic");
+    }
+}
+
+impl Shared {
+    fn session(&self) -> Session {
+        lock(&self.session).clone()
+    }
+
+    /// A message for the user's log (window/logMessage) and stderr. Never stdout.
+    pub fn log(self: &Arc<Self>, typ: MessageType, msg: String) {
+        let _ = writeln!(std::io::stderr(), "suanpan lsp: {msg}");
+        let client = self.client.clone();
+        tokio::spawn(async move { client.log_message(typ, msg).await });
+    }
+
+    // ---- text sync: called by `ordered`, synchronously, in arrival order ----
+
+    pub fn did_open(self: &Arc<Self>, p: DidOpenTextDocumentParams) {
+        let d = p.text_document;
+        let doc = Document::new(&d.text, d.version, d.language_id);
+        lock(&self.docs).insert(d.uri.clone(), doc);
+        self.schedule(d.uri);
+    }
+
+    pub fn did_change(self: &Arc<Self>, p: DidChangeTextDocumentParams) {
+        let uri = p.text_document.uri;
+        let enc = self.session().enc;
+        let outcome = {
+            let mut docs = lock(&self.docs);
+            match docs.get_mut(&uri) {
+                None => Some(("the document is not open".to_string(), false)),
+                Some(doc) => {
+                    let was_in_sync = doc.in_sync;
+                    doc.apply(p.text_document.version, &p.content_changes, enc)
+                        .err()
+                        .map(|e| (e.to_string(), was_in_sync))
+                }
+            }
+        };
+        match outcome {
+            None => self.schedule(uri),
+            Some((msg, just_lost)) => {
+                self.log(
+                    MessageType::ERROR,
+                    format!(
+                        "didChange {} (version {}): {msg}",
+                        uri.as_str(),
+                        p.text_document.version
+                    ),
+                );
+                if just_lost {
+                    self.lost_sync(uri);
+                }
+            }
+        }
+    }
+
+    pub fn did_close(self: &Arc<Self>, p: DidCloseTextDocumentParams) {
+        let uri = p.text_document.uri;
+        if lock(&self.docs).remove(&uri).is_some() {
+            let this = self.clone();
+            tokio::spawn(async move {
+                let _g = this.publish.lock().await;
+                if !lock(&this.docs).contains_key(&uri) {
+                    this.client.publish_diagnostics(uri, Vec::new(), None).await;
+                }
+            });
+        }
+    }
+
+    /// Our copy of the document no longer matches the client's: clear its squiggles (they would
+    /// point at the wrong places) and ask the user for the full text.
+    fn lost_sync(self: &Arc<Self>, uri: Uri) {
+        let this = self.clone();
+        tokio::spawn(async move {
+            {
+                let _g = this.publish.lock().await;
+                this.client
+                    .publish_diagnostics(uri.clone(), Vec::new(), None)
+                    .await;
+            }
+            this.client
+                .show_message(
+                    MessageType::WARNING,
+                    format!(
+                        "suanpan 与编辑器中的 {} 内容不同步，已暂停检查；请关闭并重新打开该文件。",
+                        uri.as_str()
+                    ),
+                )
+                .await;
+        });
+    }
+
+    fn push_mode(&self) -> bool {
+        !lock(&self.session).caps.pull_diagnostics
+    }
+
+    /// Analyse and publish the current version of `uri` (push clients only).
+    fn schedule(self: &Arc<Self>, uri: Uri) {
+        if !self.push_mode() {
+            return;
+        }
+        let Some(version) = lock(&self.docs).get(&uri).map(|d| d.version) else {
+            return;
+        };
+        let this = self.clone();
+        tokio::spawn(async move { this.publish_version(uri, version).await });
+    }
+
+    async fn publish_version(self: Arc<Self>, uri: Uri, version: i32) {
+        let session = self.session();
+        if session.config.debounce_ms > 0 {
+            tokio::time::sleep(Duration::from_millis(session.config.debounce_ms)).await;
+            if self.current_version(&uri) != Some(version) {
+                return;
+            }
+        }
+        let diagnostics = if self.is_checked(&uri) {
+            let Some(snap) = self.snapshot(&uri).await else {
+                return;
+            };
+            if snap.version != version {
+                return;
+            }
+            self.diagnostics_of(&uri, &snap)
+        } else {
+            Vec::new()
+        };
+        let _g = self.publish.lock().await;
+        // Dropped if a newer edit arrived meanwhile: its own task publishes.
+        if self.current_version(&uri) != Some(version) {
+            return;
+        }
+        self.client
+            .publish_diagnostics(uri, diagnostics, Some(version))
+            .await;
+    }
+
+    /// The version of an open, in-sync document.
+    fn current_version(&self, uri: &Uri) -> Option<i32> {
+        lock(&self.docs)
+            .get(uri)
+            .filter(|d| d.in_sync)
+            .map(|d| d.version)
+    }
+
+    fn is_checked(&self, uri: &Uri) -> bool {
+        let lang = match lock(&self.docs).get(uri) {
+            Some(d) => d.language_id.clone(),
+            None => return false,
+        };
+        lock(&self.session)
+            .config
+            .checks(uri.path().as_str(), &lang)
+    }
+
+    /// The analysis of the document's current version, made on the blocking pool if it is not
+    /// cached. `None` when the document is not open, out of sync, or its analysis panicked.
+    pub async fn snapshot(self: &Arc<Self>, uri: &Uri) -> Option<Arc<Snapshot>> {
+        let (version, rope) = {
+            let docs = lock(&self.docs);
+            let doc = docs.get(uri).filter(|d| d.in_sync)?;
+            if let Some(s) = doc.current_snapshot() {
+                return Some(s);
+            }
+            (doc.version, doc.rope.clone())
+        };
+        let debug = lock(&self.session).debug;
+        let job = tokio::task::spawn_blocking(move || {
+            let text = rope.to_string();
+            if debug && text.contains(DEBUG_PANIC_MARKER) {
+                panic!("debug: a deliberate panic in analysis");
+            }
+            let analysis = crate::analyze(&text);
+            Snapshot {
+                version,
+                rope,
+                text,
+                analysis,
+            }
+        });
+        match job.await {
+            Ok(snap) => {
+                let snap = Arc::new(snap);
+                if let Some(doc) = lock(&self.docs).get_mut(uri) {
+                    if doc.version == version {
+                        doc.snapshot = Some(snap.clone());
+                    }
+                }
+                Some(snap)
+            }
+            Err(e) => {
+                self.log(
+                    MessageType::ERROR,
+                    format!(
+                        "analysis of {} (version {version}) failed: {}; no findings are shown for this version",
+                        uri.as_str(),
+                        panic_message(e)
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    fn diagnostics_of(&self, uri: &Uri, snap: &Snapshot) -> Vec<Diagnostic> {
+        let s = self.session();
+        convert::diagnostics(
+            uri,
+            snap.version,
+            &snap.rope,
+            &snap.analysis.findings,
+            &s.config,
+            s.enc,
+        )
+    }
+
+    async fn apply_config(self: &Arc<Self>, value: &Value) {
+        let (config, warnings) = Config::from_json(value);
+        for w in warnings {
+            self.log(MessageType::WARNING, format!("settings: {w}"));
+        }
+        let caps = {
+            let mut s = lock(&self.session);
+            if s.config == config {
+                return;
+            }
+            s.config = config;
+            s.caps.clone()
+        };
+        self.config_gen.fetch_add(1, Ordering::SeqCst);
+        // Applied without a restart: republish (push) or ask the client to pull again.
+        let uris: Vec<Uri> = lock(&self.docs).keys().cloned().collect();
+        for uri in uris {
+            self.schedule(uri);
+        }
+        if caps.pull_diagnostics && caps.diagnostic_refresh {
+            let _ = self.client.workspace_diagnostic_refresh().await;
+        }
+        if caps.inlay_refresh {
+            let _ = self.client.inlay_hint_refresh().await;
+        }
+    }
+
+    async fn pull_config(self: &Arc<Self>) {
+        let items = vec![ConfigurationItem {
+            scope_uri: None,
+            section: Some("suanpan".into()),
+        }];
+        match self.client.configuration(items).await {
+            Ok(values) => {
+                if let Some(v) = values.first() {
+                    self.apply_config(v).await;
+                }
+            }
+            Err(e) => self.log(
+                MessageType::WARNING,
+                format!("workspace/configuration failed: {e}"),
+            ),
+        }
+    }
+}
+
+fn panic_message(e: tokio::task::JoinError) -> String {
+    match e.try_into_panic() {
+        Ok(p) => super::ordered::payload_text(&*p),
+        Err(e) => e.to_string(),
+    }
+}
+
+fn invalid_position(e: impl std::fmt::Display) -> Error {
+    Error::invalid_params(format!("position: {e}"))
+}
+
+fn kind_matches(action: &str, only: &Option<Vec<CodeActionKind>>) -> bool {
+    match only {
+        None => true,
+        Some(kinds) => kinds.iter().any(|k| {
+            let k = k.as_str();
+            action == k || action.starts_with(&format!("{k}."))
+        }),
+    }
+}
+
+impl LanguageServer for Backend {
+    async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
+        let caps = &params.capabilities;
+        let offered = caps
+            .general
+            .as_ref()
+            .and_then(|g| g.position_encodings.clone())
+            .unwrap_or_default();
+        let enc = if offered.contains(&PositionEncodingKind::UTF8) {
+            PositionEncoding::Utf8
+        } else {
+            PositionEncoding::Utf16
+        };
+        let text_doc = caps.text_document.as_ref();
+        let workspace = caps.workspace.as_ref();
+        let client_caps = ClientCaps {
+            pull_diagnostics: text_doc.is_some_and(|t| t.diagnostic.is_some()),
+            document_changes: workspace
+                .and_then(|w| w.workspace_edit.as_ref())
+                .and_then(|e| e.document_changes)
+                .unwrap_or(false),
+            configuration: workspace.and_then(|w| w.configuration).unwrap_or(false),
+            dynamic_configuration: workspace
+                .and_then(|w| w.did_change_configuration.as_ref())
+                .and_then(|d| d.dynamic_registration)
+                .unwrap_or(false),
+            diagnostic_refresh: workspace
+                .and_then(|w| w.diagnostics.as_ref())
+                .and_then(|d| d.refresh_support)
+                .unwrap_or(false),
+            inlay_refresh: workspace
+                .and_then(|w| w.inlay_hint.as_ref())
+                .and_then(|d| d.refresh_support)
+                .unwrap_or(false),
+        };
+        let pull = client_caps.pull_diagnostics;
+        let (config, warnings) = params
+            .initialization_options
+            .as_ref()
+            .map(Config::from_json)
+            .unwrap_or_default();
+        for w in warnings {
+            self.shared
+                .log(MessageType::WARNING, format!("initializationOptions: {w}"));
+        }
+        {
+            let mut s = lock(&self.shared.session);
+            s.enc = enc;
+            s.config = config;
+            s.caps = client_caps;
+        }
+        let position_encoding = Some(match enc {
+            PositionEncoding::Utf8 => PositionEncodingKind::UTF8,
+            _ => PositionEncodingKind::UTF16,
+        });
+        Ok(InitializeResult {
+            capabilities: ServerCapabilities {
+                position_encoding,
+                text_document_sync: Some(TextDocumentSyncCapability::Options(
+                    TextDocumentSyncOptions {
+                        open_close: Some(true),
+                        change: Some(TextDocumentSyncKind::INCREMENTAL),
+                        ..TextDocumentSyncOptions::default()
+                    },
+                )),
+                hover_provider: Some(HoverProviderCapability::Simple(true)),
+                document_symbol_provider: Some(OneOf::Left(true)),
+                inlay_hint_provider: Some(OneOf::Left(true)),
+                definition_provider: Some(OneOf::Left(true)),
+                references_provider: Some(OneOf::Left(true)),
+                code_action_provider: Some(CodeActionProviderCapability::Options(
+                    CodeActionOptions {
+                        code_action_kinds: Some(vec![
+                            CodeActionKind::QUICKFIX,
+                            CodeActionKind::from(FIX_ALL_KIND.to_string()),
+                        ]),
+                        ..CodeActionOptions::default()
+                    },
+                )),
+                // Pull for clients that can, push for the others: never both, or editors show
+                // every finding twice.
+                diagnostic_provider: pull.then(|| {
+                    DiagnosticServerCapabilities::Options(DiagnosticOptions {
+                        identifier: Some(SOURCE.into()),
+                        inter_file_dependencies: false,
+                        workspace_diagnostics: false,
+                        ..DiagnosticOptions::default()
+                    })
+                }),
+                ..ServerCapabilities::default()
+            },
+            server_info: Some(ServerInfo {
+                name: "suanpan".into(),
+                version: Some(env!("CARGO_PKG_VERSION").into()),
+            }),
+            offset_encoding: None,
+        })
+    }
+
+    async fn initialized(&self, _: InitializedParams) {
+        let caps = self.shared.session().caps;
+        if caps.dynamic_configuration {
+            let reg = Registration {
+                id: "suanpan-configuration".into(),
+                method: "workspace/didChangeConfiguration".into(),
+                register_options: None,
+            };
+            if let Err(e) = self.shared.client.register_capability(vec![reg]).await {
+                self.shared.log(
+                    MessageType::WARNING,
+                    format!("could not register for configuration changes: {e}"),
+                );
+            }
+        }
+        if caps.configuration {
+            self.shared.pull_config().await;
+        }
+    }
+
+    async fn shutdown(&self) -> Result<()> {
+        self.shared.shutdown.store(true, Ordering::SeqCst);
+        Ok(())
+    }
+
+    // didOpen, didChange and didClose never reach here: `ordered` applies them in arrival order.
+
+    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        if self.shared.session().caps.configuration {
+            // The notification's payload is unreliable across clients (often null): ask.
+            self.shared.pull_config().await;
+        } else {
+            self.shared.apply_config(&params.settings).await;
+        }
+    }
+
+    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        let p = params.text_document_position_params;
+        let Some(snap) = self.shared.snapshot(&p.text_document.uri).await else {
+            return Ok(None);
+        };
+        let enc = self.shared.session().enc;
+        let offset = byte_of(&snap.rope, p.position, enc).map_err(invalid_position)?;
+        Ok(ide::hover(&snap.analysis, &snap.text, offset)
+            .map(|h| convert::hover(&snap.rope, h, enc)))
+    }
+
+    async fn document_symbol(
+        &self,
+        params: DocumentSymbolParams,
+    ) -> Result<Option<DocumentSymbolResponse>> {
+        let Some(snap) = self.shared.snapshot(&params.text_document.uri).await else {
+            return Ok(None);
+        };
+        let enc = self.shared.session().enc;
+        let tree = ide::outline(&snap.analysis);
+        Ok(Some(DocumentSymbolResponse::Nested(convert::symbols(
+            &snap.rope, &tree, enc,
+        ))))
+    }
+
+    async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
+        let session = self.shared.session();
+        if !session.config.inlay_hints {
+            return Ok(None);
+        }
+        let uri = &params.text_document.uri;
+        if !self.shared.is_checked(uri) {
+            return Ok(None);
+        }
+        let Some(snap) = self.shared.snapshot(uri).await else {
+            return Ok(None);
+        };
+        let range = span_of(&snap.rope, params.range, session.enc).map_err(invalid_position)?;
+        let hints = ide::inlay_hints(&snap.analysis, &snap.text, range)
+            .into_iter()
+            .map(|h| convert::inlay_hint(&snap.rope, h, session.enc))
+            .collect();
+        Ok(Some(hints))
+    }
+
+    async fn goto_definition(
+        &self,
+        params: GotoDefinitionParams,
+    ) -> Result<Option<GotoDefinitionResponse>> {
+        let p = params.text_document_position_params;
+        let uri = p.text_document.uri;
+        let Some(snap) = self.shared.snapshot(&uri).await else {
+            return Ok(None);
+        };
+        let enc = self.shared.session().enc;
+        let offset = byte_of(&snap.rope, p.position, enc).map_err(invalid_position)?;
+        let Some(q) = ide::same_quantity(&snap.analysis, offset) else {
+            return Ok(None);
+        };
+        let mut others: Vec<Location> = q
+            .all
+            .iter()
+            .filter(|s| **s != q.at)
+            .map(|s| convert::location(&uri, &snap.rope, *s, enc))
+            .collect();
+        Ok(match others.len() {
+            0 => None,
+            1 => others.pop().map(GotoDefinitionResponse::Scalar),
+            _ => Some(GotoDefinitionResponse::Array(others)),
+        })
+    }
+
+    async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
+        let p = params.text_document_position;
+        let uri = p.text_document.uri;
+        let Some(snap) = self.shared.snapshot(&uri).await else {
+            return Ok(None);
+        };
+        let enc = self.shared.session().enc;
+        let offset = byte_of(&snap.rope, p.position, enc).map_err(invalid_position)?;
+        let Some(q) = ide::same_quantity(&snap.analysis, offset) else {
+            return Ok(None);
+        };
+        let include_self = params.context.include_declaration;
+        Ok(Some(
+            q.all
+                .iter()
+                .filter(|s| include_self || **s != q.at)
+                .map(|s| convert::location(&uri, &snap.rope, *s, enc))
+                .collect(),
+        ))
+    }
+
+    async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        let uri = params.text_document.uri;
+        if !self.shared.is_checked(&uri) {
+            return Ok(None);
+        }
+        let Some(snap) = self.shared.snapshot(&uri).await else {
+            return Ok(None);
+        };
+        let s = self.shared.session();
+        let enc = s.enc;
+        let only = &params.context.only;
+        let range = span_of(&snap.rope, params.range, enc).map_err(invalid_position)?;
+        let mut actions: Vec<CodeActionOrCommand> = Vec::new();
+
+        if kind_matches(CodeActionKind::QUICKFIX.as_str(), only) {
+            let ours: Vec<&Diagnostic> = params
+                .context
+                .diagnostics
+                .iter()
+                .filter(|d| d.source.as_deref() == Some(SOURCE))
+                .collect();
+            // Each diagnostic's fixes: from its `data` when it was made for this version; else
+            // from the current analysis (a client may send diagnostics of an older version).
+            let mut per_diag: Vec<(Diagnostic, Vec<convert::FixDatum>)> = Vec::new();
+            for d in ours {
+                let data = d
+                    .data
+                    .clone()
+                    .and_then(|v| serde_json::from_value::<FixData>(v).ok());
+                match data {
+                    Some(data) if data.version == snap.version => {
+                        per_diag.push((d.clone(), data.fixes));
+                    }
+                    _ => {
+                        let rule = match &d.code {
+                            Some(NumberOrString::String(r)) => r.as_str(),
+                            _ => continue,
+                        };
+                        if let Some(f) = snap.analysis.findings.iter().find(|f| {
+                            f.rule == rule && range_of(&snap.rope, f.span, enc) == d.range
+                        }) {
+                            per_diag.push((d.clone(), fix_data(&snap, f, enc)));
+                        }
+                    }
+                }
+            }
+            if params.context.diagnostics.is_empty() {
+                // Clients that do not send the diagnostics under the cursor.
+                for f in snap
+                    .analysis
+                    .findings
+                    .iter()
+                    .filter(|f| f.span.intersects(range) || f.span.touches(range.start))
+                {
+                    let Some(sev) = s.config.severity_of(f.rule, f.severity) else {
+                        continue;
+                    };
+                    let d = convert::diagnostics(
+                        &uri,
+                        snap.version,
+                        &snap.rope,
+                        std::slice::from_ref(f),
+                        &s.config,
+                        enc,
+                    );
+                    if let Some(mut d) = d.into_iter().next() {
+                        d.severity = Some(convert::severity(sev));
+                        per_diag.push((d, fix_data(&snap, f, enc)));
+                    }
+                }
+            }
+            for (d, fixes) in per_diag {
+                let only_one = fixes.len() == 1;
+                for fx in fixes {
+                    actions.push(CodeActionOrCommand::CodeAction(CodeAction {
+                        title: fx.title,
+                        kind: Some(CodeActionKind::QUICKFIX),
+                        diagnostics: Some(vec![d.clone()]),
+                        edit: Some(convert::workspace_edit(
+                            &uri,
+                            snap.version,
+                            fx.edits,
+                            s.caps.document_changes,
+                        )),
+                        is_preferred: Some(only_one),
+                        ..CodeAction::default()
+                    }));
+                }
+            }
+        }
+
+        if kind_matches(FIX_ALL_KIND, only) {
+            let within = (!range.is_empty()).then_some(range);
+            let enabled = snap
+                .analysis
+                .findings
+                .iter()
+                .filter(|f| s.config.severity_of(f.rule, f.severity).is_some());
+            let all = ide::fix_all(enabled, within);
+            if all.fixed > 0 {
+                let title = match within {
+                    None => format!("修复全部可自动修复的问题（{} 处）", all.fixed),
+                    Some(_) => format!("修复所选范围内可自动修复的问题（{} 处）", all.fixed),
+                };
+                actions.push(CodeActionOrCommand::CodeAction(CodeAction {
+                    title,
+                    kind: Some(CodeActionKind::from(FIX_ALL_KIND.to_string())),
+                    edit: Some(convert::workspace_edit(
+                        &uri,
+                        snap.version,
+                        convert::text_edits(&snap.rope, &all.edits, enc),
+                        s.caps.document_changes,
+                    )),
+                    ..CodeAction::default()
+                }));
+            }
+        }
+        Ok(Some(actions))
+    }
+
+    async fn diagnostic(
+        &self,
+        params: DocumentDiagnosticParams,
+    ) -> Result<DocumentDiagnosticReportResult> {
+        let uri = params.text_document.uri;
+        let full = |items: Vec<Diagnostic>, id: Option<String>| {
+            DocumentDiagnosticReportResult::Report(DocumentDiagnosticReport::Full(
+                RelatedFullDocumentDiagnosticReport {
+                    related_documents: None,
+                    full_document_diagnostic_report: FullDocumentDiagnosticReport {
+                        result_id: id,
+                        items,
+                    },
+                },
+            ))
+        };
+        if !self.shared.is_checked(&uri) {
+            return Ok(full(Vec::new(), None));
+        }
+        let Some(snap) = self.shared.snapshot(&uri).await else {
+            return Ok(full(Vec::new(), None));
+        };
+        if self.shared.current_version(&uri) != Some(snap.version) {
+            // Made stale by an edit while it was computed: the client asks again.
+            let mut e = Error::new(ErrorCode::ServerError(-32802));
+            e.message = "the document changed; ask again".into();
+            e.data = Some(serde_json::json!({"retriggerRequest": true}));
+            return Err(e);
+        }
+        let id = format!(
+            "{}:{}",
+            snap.version,
+            self.shared.config_gen.load(Ordering::SeqCst)
+        );
+        if params.previous_result_id.as_deref() == Some(id.as_str()) {
+            return Ok(DocumentDiagnosticReportResult::Report(
+                DocumentDiagnosticReport::Unchanged(RelatedUnchangedDocumentDiagnosticReport {
+                    related_documents: None,
+                    unchanged_document_diagnostic_report: UnchangedDocumentDiagnosticReport {
+                        result_id: id,
+                    },
+                }),
+            ));
+        }
+        Ok(full(self.shared.diagnostics_of(&uri, &snap), Some(id)))
+    }
+}
+
+fn fix_data(snap: &Snapshot, f: &crate::Finding, enc: PositionEncoding) -> Vec<convert::FixDatum> {
+    f.fixes
+        .iter()
+        .map(|fx| convert::FixDatum {
+            title: fx.title.clone(),
+            safe: fx.applicability == Applicability::Safe,
+            edits: convert::text_edits(&snap.rope, &fx.edits, enc),
+        })
+        .collect()
+}

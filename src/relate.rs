@@ -1,0 +1,962 @@
+//! Relations between figures, checked with interval arithmetic.
+//!
+//! Every relation the document states (a change, a rate, a share, a total and its parts, a
+//! table formula, the same quantity stated twice) becomes a `Check` with a verdict. The rules
+//! turn failing checks into findings; the IDE shows all of them on hover.
+
+use rust_decimal::Decimal;
+
+use crate::analysis::RelationKind;
+use crate::canon;
+use crate::engine::Doc;
+use crate::extract::number::{half_ulp, Dimension, Unit};
+use crate::extract::words::{Column, Direction};
+use crate::facts::{Fig, List, Role, Statement};
+use crate::interval::Interval;
+use crate::label;
+use crate::table::Expr;
+use crate::text::Span;
+
+/// A figure taking part in a check.
+#[derive(Debug, Clone)]
+pub struct Term {
+    pub num: usize,
+    pub label: String,
+    /// Value in base units (元 for money), signed as the relation uses it.
+    pub iv: Interval,
+    /// Multiplier in the relation (+1 or -1 for sums).
+    pub coef: i32,
+    /// The unit factor the figure is written in (10⁴ for 万元; 1 for percentages).
+    pub factor: Decimal,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Verdict {
+    Holds,
+    /// The stated figure differs from the computed one.
+    Mismatch,
+    /// The magnitude is right, the direction word is wrong.
+    WrongDirection {
+        word: Span,
+    },
+    /// Holds after rescaling term `term` (index into `terms`, or `usize::MAX` for the target) by `factor`.
+    UnitScale {
+        num: usize,
+        factor: Decimal,
+    },
+    /// A rate stated on a zero base.
+    ZeroBase,
+}
+
+#[derive(Debug, Clone)]
+pub struct Check {
+    pub kind: RelationKind,
+    pub column: String,
+    pub target: Term,
+    pub terms: Vec<Term>,
+    /// What the target should be, in the target's own terms (base units, or % for ratios).
+    pub expected: Interval,
+    pub verdict: Verdict,
+    /// Why the relation applies (why a list is complete…).
+    pub note: Option<String>,
+    /// Further columns of the same relation that fail.
+    pub also: Vec<String>,
+}
+
+impl Check {
+    pub fn holds(&self) -> bool {
+        self.verdict == Verdict::Holds
+    }
+}
+
+/// The interval a figure stands for, in base units (percent for percentages), unsigned.
+pub fn interval_of(doc: &Doc, fig: &Fig) -> Option<Interval> {
+    let n = &doc.numbers[fig.num];
+    let decimals = if fig.dim == Dimension::Percent {
+        n.significant_decimals
+    } else {
+        n.decimals
+    };
+    let v = n.value.checked_mul(fig.factor)?;
+    let half = half_ulp(decimals).checked_mul(fig.factor)?;
+    Interval::around(v, half)
+}
+
+/// A value as the relation reads it: a written minus sign makes it negative, except after a
+/// direction word (which `sign-after-direction` reports).
+fn signed(doc: &Doc, fig: &Fig) -> Option<Interval> {
+    let iv = interval_of(doc, fig)?;
+    Some(match fig.role {
+        Role::Change { dir, .. } | Role::Rate { dir, .. } => {
+            if dir == Direction::Down {
+                iv.neg()
+            } else {
+                iv
+            }
+        }
+        _ => {
+            if doc.numbers[fig.num].sign.is_some() {
+                iv.neg()
+            } else {
+                iv
+            }
+        }
+    })
+}
+
+fn term(doc: &Doc, st: &Statement, fig: &Fig, coef: i32) -> Option<Term> {
+    Some(Term {
+        num: fig.num,
+        label: st.label.clone(),
+        iv: signed(doc, fig)?,
+        coef,
+        factor: fig.factor,
+    })
+}
+
+const HUNDRED: Decimal = Decimal::ONE_HUNDRED;
+
+/// Every check of the document.
+pub fn checks(doc: &Doc) -> Vec<Check> {
+    let mut out = Vec::new();
+    for st in &doc.facts.statements {
+        change_and_rate(doc, st, &mut out);
+    }
+    for (i, st) in doc.facts.statements.iter().enumerate() {
+        share(doc, i, st, &mut out);
+    }
+    for list in &doc.facts.lists {
+        sum(doc, list, &mut out);
+    }
+    for t in 0..doc.tables.len() {
+        table_checks(doc, t, &mut out);
+    }
+    same(doc, &mut out);
+    out
+}
+
+/// The value a change or rate is measured from: 本年 (or the first column that is not the base).
+fn current<'s>(st: &'s Statement, base: Column, dim: Dimension) -> Option<&'s Fig> {
+    st.value(Column::Current, dim)
+        .filter(|_| base != Column::Current)
+        .or_else(|| st.values().find(|f| f.column != base && f.dim == dim))
+}
+
+fn change_and_rate(doc: &Doc, st: &Statement, out: &mut Vec<Check>) {
+    let change = st.change();
+    if let Some(c) = change {
+        let dim = c.dim;
+        let (Some(v), Some(b)) = (current(st, c.column, dim), st.value(c.column, dim)) else {
+            return rate_check(doc, st, out);
+        };
+        let (Some(vi), Some(bi), Some(ci)) = (signed(doc, v), signed(doc, b), signed(doc, c))
+        else {
+            return;
+        };
+        let Some(diff) = vi.sub(bi) else { return };
+        let Role::Change { dir, word } = c.role else {
+            return;
+        };
+        let mut verdict = if ci.meets(diff) {
+            Verdict::Holds
+        } else if ci.neg().meets(diff)
+            && !diff.meets(Interval::exact(Decimal::ZERO))
+            && dir != Direction::Flat
+        {
+            Verdict::WrongDirection { word }
+        } else {
+            Verdict::Mismatch
+        };
+        if verdict == Verdict::Mismatch {
+            verdict = rescale(doc, &[(v, 1), (b, -1)], c, diff, |t, e| {
+                t.meets(e) || t.neg().meets(e)
+            })
+            .unwrap_or(Verdict::Mismatch);
+        }
+        out.push(Check {
+            kind: RelationKind::Change,
+            column: format!("比{}", c.column.name()),
+            target: Term {
+                num: c.num,
+                label: st.label.clone(),
+                iv: ci,
+                coef: 1,
+                factor: c.factor,
+            },
+            terms: vec![
+                Term {
+                    num: v.num,
+                    label: v.column.name().into(),
+                    iv: vi,
+                    coef: 1,
+                    factor: v.factor,
+                },
+                Term {
+                    num: b.num,
+                    label: b.column.name().into(),
+                    iv: bi,
+                    coef: -1,
+                    factor: b.factor,
+                },
+            ],
+            expected: diff,
+            verdict,
+            note: None,
+            also: Vec::new(),
+        });
+    }
+    rate_check(doc, st, out);
+}
+
+/// Try rescaling one of the value terms by 10⁴ or 10⁸ to make `ok(target, expected)` hold.
+fn rescale(
+    doc: &Doc,
+    values: &[(&Fig, i32)],
+    target: &Fig,
+    _expected: Interval,
+    ok: impl Fn(Interval, Interval) -> bool,
+) -> Option<Verdict> {
+    let factors = [
+        Decimal::from(10_000),
+        Decimal::new(1, 4),
+        Decimal::from(100_000_000),
+        Decimal::new(1, 8),
+    ];
+    let mut found = Vec::new();
+    let t = signed(doc, target)?;
+    for (k, &(f, _)) in values.iter().enumerate() {
+        if doc.numbers[f.num].unit_span.is_none() || doc.numbers[f.num].value.is_zero() {
+            continue;
+        }
+        for &s in &factors {
+            let mut sum = Interval::exact(Decimal::ZERO);
+            for (j, &(g, coef)) in values.iter().enumerate() {
+                let mut iv = signed(doc, g)?;
+                if j == k {
+                    iv = iv.scale(s)?;
+                }
+                sum = sum.add(if coef < 0 { iv.neg() } else { iv })?;
+            }
+            if ok(t, sum) {
+                found.push(Verdict::UnitScale {
+                    num: f.num,
+                    factor: s,
+                });
+            }
+        }
+    }
+    (found.len() == 1).then(|| found.remove(0))
+}
+
+fn rate_check(doc: &Doc, st: &Statement, out: &mut Vec<Check>) {
+    let Some(r) = st.rate() else { return };
+    let Role::Rate { dir: rdir, word } = r.role else {
+        return;
+    };
+    if rdir == Direction::Flat {
+        return;
+    }
+    // The change and its base: stated, or recovered from the current value and the change.
+    let base_col = r.column;
+    let dim = st
+        .change()
+        .map(|c| c.dim)
+        .or(st.dim())
+        .unwrap_or(Dimension::Money);
+    let v = current(st, base_col, dim).and_then(|f| signed(doc, f));
+    let b = st.value(base_col, dim).and_then(|f| signed(doc, f));
+    let c = st.change().and_then(|f| signed(doc, f));
+    let (chg, base) = match (v, b, c) {
+        (Some(v), Some(b), _) => (v.sub(b), Some(b)),
+        (Some(v), None, Some(c)) => (Some(c), v.sub(c)),
+        (None, Some(b), Some(c)) => (Some(c), Some(b)),
+        _ => return,
+    };
+    let (Some(chg), Some(base)) = (chg, base) else {
+        return;
+    };
+    let Some(ri) = signed(doc, r) else { return };
+    let mut terms = Vec::new();
+    if let Some(f) = st.change() {
+        terms.push(Term {
+            num: f.num,
+            label: "增减额".into(),
+            iv: chg,
+            coef: 1,
+            factor: f.factor,
+        });
+    }
+    if let Some(f) = st.value(base_col, dim) {
+        terms.push(Term {
+            num: f.num,
+            label: base_col.name().into(),
+            iv: base,
+            coef: 1,
+            factor: f.factor,
+        });
+    } else if let Some(f) = current(st, base_col, dim) {
+        terms.push(Term {
+            num: f.num,
+            label: Column::Current.name().into(),
+            iv: v.unwrap_or(base),
+            coef: 1,
+            factor: f.factor,
+        });
+    }
+    let zero = Interval::exact(Decimal::ZERO);
+    let (verdict, expected) = match chg.div(base).and_then(|q| q.scale(HUNDRED)) {
+        Some(expected) => {
+            let verdict = if ri.meets(expected) {
+                Verdict::Holds
+            } else if ri.neg().meets(expected) && !expected.meets(zero) {
+                Verdict::WrongDirection { word }
+            } else {
+                Verdict::Mismatch
+            };
+            (verdict, expected)
+        }
+        None => {
+            // A zero base: no rate can be given (“增长率无可比性”); 增长100% is the classic slip.
+            let exact_zero = base.lo == Decimal::ZERO && base.hi == Decimal::ZERO
+                || (base.lo <= Decimal::ZERO
+                    && base.hi >= Decimal::ZERO
+                    && v.zip(c).is_some_and(|(v, c)| v.meets(c) && !c.meets(zero)));
+            if !exact_zero || ri.meets(zero) {
+                return;
+            }
+            (Verdict::ZeroBase, zero)
+        }
+    };
+    out.push(Check {
+        kind: RelationKind::Rate,
+        column: format!("比{}", base_col.name()),
+        target: Term {
+            num: r.num,
+            label: st.label.clone(),
+            iv: ri,
+            coef: 1,
+            factor: Decimal::ONE,
+        },
+        terms,
+        expected,
+        verdict,
+        note: None,
+        also: Vec::new(),
+    });
+}
+
+/// The list a statement is a part of, if any.
+fn list_of<'d>(doc: &'d Doc, i: usize) -> Option<&'d List> {
+    doc.facts.lists.iter().find(|l| l.parts.contains(&i))
+}
+
+/// Whether a share's words for its whole (`占收入合计的`) may name `total`.
+fn names(denom: &str, total: &str) -> bool {
+    let d = label::normalize(denom).text;
+    let d = label::canonical(&d);
+    let t = label::canonical(total);
+    if d.is_empty() || label::is_generic(&d) {
+        return true;
+    }
+    t.ends_with(&d)
+        || d.ends_with(&t)
+        || (["合计", "总额", "总计", "总"].iter().any(|w| d.contains(w))
+            && ["合计", "总额", "总计"].iter().any(|w| t.contains(w)))
+        || (d.ends_with("支出") && t.ends_with("支出") && d.len() <= t.len() + 9)
+        || (d.ends_with("收入") && t.ends_with("收入"))
+}
+
+fn share(doc: &Doc, i: usize, st: &Statement, out: &mut Vec<Check>) {
+    let statements = &doc.facts.statements;
+    for f in &st.figs {
+        let (whole_fig, whole_label, denom_text) = match &f.role {
+            Role::Share { denom, denom_value } => {
+                let Some(part_dim) = st.dim() else { continue };
+                if let Some(w) = denom_value {
+                    let n = &doc.numbers[*w];
+                    let wf = Fig {
+                        num: *w,
+                        role: Role::Value,
+                        column: Column::Current,
+                        dim: n.dimension(),
+                        factor: n.unit.factor(),
+                        unit_inherited: false,
+                    };
+                    (wf, denom.clone(), denom.clone())
+                } else if let Some(list) =
+                    list_of(doc, i).filter(|l| names(denom, &statements[l.total].label))
+                {
+                    let total = &statements[list.total];
+                    let Some(w) = total
+                        .value(Column::Current, part_dim)
+                        .or_else(|| total.values().find(|v| v.dim == part_dim))
+                    else {
+                        continue;
+                    };
+                    (w.clone(), total.label.clone(), denom.clone())
+                } else if !denom.is_empty() {
+                    // A whole named in words: the nearest statement before with that label.
+                    let d = label::canonical(&label::normalize(denom).text);
+                    if d.is_empty() || label::is_generic(&d) {
+                        continue;
+                    }
+                    let Some(w) = statements[..i]
+                        .iter()
+                        .rev()
+                        .find(|s| label::canonical(&s.label) == d && s.table.is_none())
+                    else {
+                        continue;
+                    };
+                    let Some(wf) = w.value(Column::Current, part_dim) else {
+                        continue;
+                    };
+                    (wf.clone(), w.label.clone(), denom.clone())
+                } else {
+                    continue;
+                }
+            }
+            Role::Completion { of } => {
+                let Some(wf) = st.values().find(|v| v.column == *of) else {
+                    continue;
+                };
+                (wf.clone(), of.name().to_string(), of.name().to_string())
+            }
+            _ => continue,
+        };
+        let part = match f.role {
+            Role::Completion { of } => st
+                .values()
+                .find(|v| v.column != of && v.dim == whole_fig.dim),
+            _ => st
+                .value(Column::Current, whole_fig.dim)
+                .or_else(|| st.values().find(|v| v.dim == whole_fig.dim)),
+        };
+        let Some(part) = part else { continue };
+        if whole_fig.dim != part.dim || whole_fig.num == part.num {
+            continue;
+        }
+        let (Some(p), Some(w), Some(s)) = (
+            signed(doc, part),
+            signed(doc, &whole_fig),
+            interval_of(doc, f),
+        ) else {
+            continue;
+        };
+        let Some(expected) = p.div(w).and_then(|q| q.scale(HUNDRED)) else {
+            continue;
+        };
+        let verdict = if s.meets(expected) {
+            Verdict::Holds
+        } else {
+            Verdict::Mismatch
+        };
+        let _ = denom_text;
+        out.push(Check {
+            kind: RelationKind::Share,
+            column: "占比".into(),
+            target: Term {
+                num: f.num,
+                label: st.label.clone(),
+                iv: s,
+                coef: 1,
+                factor: Decimal::ONE,
+            },
+            terms: vec![
+                Term {
+                    num: part.num,
+                    label: st.label.clone(),
+                    iv: p,
+                    coef: 1,
+                    factor: part.factor,
+                },
+                Term {
+                    num: whole_fig.num,
+                    label: whole_label,
+                    iv: w,
+                    coef: 1,
+                    factor: whole_fig.factor,
+                },
+            ],
+            expected,
+            verdict,
+            note: None,
+            also: Vec::new(),
+        });
+    }
+}
+
+/// Columns a list can be summed in: values by column, and the change by its base.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SumColumn {
+    Value(Column),
+    Change(Column),
+}
+
+impl SumColumn {
+    fn name(self) -> String {
+        match self {
+            SumColumn::Value(c) => c.name().to_string(),
+            SumColumn::Change(c) => format!("比{}增减额", c.name()),
+        }
+    }
+}
+
+fn fig_in(st: &Statement, col: SumColumn, dim: Dimension) -> Option<&Fig> {
+    match col {
+        SumColumn::Value(c) => st.value(c, dim),
+        SumColumn::Change(c) => st.change().filter(|f| f.column == c && f.dim == dim),
+    }
+}
+
+fn sum(doc: &Doc, list: &List, out: &mut Vec<Check>) {
+    let statements = &doc.facts.statements;
+    let total = &statements[list.total];
+    let Some(dim) = total.dim() else { return };
+    if !matches!(dim, Dimension::Money | Dimension::Count) {
+        return;
+    }
+    let parts: Vec<&Statement> = list.parts.iter().map(|&p| &statements[p]).collect();
+    // Parts of another dimension (汽车2辆，32.87万元) are read in the total's dimension.
+    if parts.iter().any(|p| !p.values().any(|f| f.dim == dim)) {
+        return;
+    }
+    // Counts add up only in the same measure word (人 and 名 are both people).
+    if dim == Dimension::Count {
+        let word = |st: &Statement| {
+            st.values()
+                .find(|f| f.dim == dim)
+                .map(|f| match doc.numbers[f.num].unit {
+                    Unit::Count("名") => "人",
+                    Unit::Count(w) => w,
+                    _ => "",
+                })
+        };
+        let w = word(total);
+        if parts.iter().any(|p| word(p) != w) {
+            return;
+        }
+    }
+    let mut columns: Vec<SumColumn> = Vec::new();
+    for f in total.figs.iter() {
+        let c = match f.role {
+            Role::Value if f.dim == dim => SumColumn::Value(f.column),
+            Role::Change { .. } if f.dim == dim => SumColumn::Change(f.column),
+            _ => continue,
+        };
+        if parts.iter().all(|p| fig_in(p, c, dim).is_some()) && !columns.contains(&c) {
+            columns.push(c);
+        }
+    }
+    if columns.is_empty() {
+        return;
+    }
+    struct ColSum {
+        col: SumColumn,
+        total: Term,
+        parts: Vec<Term>,
+        sum: Interval,
+        holds: bool,
+        nonzero_parts: usize,
+        exceeds: bool,
+    }
+    let mut sums = Vec::new();
+    for &col in &columns {
+        let Some(tf) = fig_in(total, col, dim) else {
+            continue;
+        };
+        let Some(t) = term(doc, total, tf, 1) else {
+            continue;
+        };
+        let mut ps = Vec::new();
+        for p in &parts {
+            let Some(f) = fig_in(p, col, dim) else { break };
+            let Some(pt) = term(doc, p, f, 1) else { break };
+            ps.push(pt);
+        }
+        if ps.len() != parts.len() {
+            continue;
+        }
+        let Some(s) = Interval::sum(ps.iter().map(|p| p.iv)) else {
+            continue;
+        };
+        let zero = Interval::exact(Decimal::ZERO);
+        let nonneg = matches!(col, SumColumn::Value(_))
+            && ps.iter().all(|p| p.iv.hi >= Decimal::ZERO)
+            && t.iv.hi >= Decimal::ZERO;
+        let nonzero_parts = ps.iter().filter(|p| !p.iv.meets(zero)).count();
+        sums.push(ColSum {
+            col,
+            holds: s.meets(t.iv),
+            exceeds: nonneg && s.lo > t.iv.hi,
+            total: t,
+            parts: ps,
+            sum: s,
+            nonzero_parts,
+        });
+    }
+    // Is the list complete? Say why, or stay silent.
+    let labels: Vec<&str> = parts.iter().map(|p| p.label.as_str()).collect();
+    let mut reason =
+        canon::complete(&total.label, &labels).map(|d| format!("按决算报表口径 {d}，所列项目完整"));
+    if reason.is_none() {
+        let shares: Option<Vec<Interval>> = parts
+            .iter()
+            .map(|p| p.share().and_then(|f| interval_of(doc, f)))
+            .collect();
+        if let Some(sh) = shares.filter(|s| s.len() >= 2) {
+            if Interval::sum(sh).is_some_and(|s| s.meets(Interval::exact(HUNDRED))) {
+                reason = Some("各项占比合计为100%，所列项目完整".into());
+            }
+        }
+    }
+    if reason.is_none() {
+        if let Some(ok) = sums
+            .iter()
+            .find(|s| s.holds && s.nonzero_parts >= 2 && matches!(s.col, SumColumn::Value(_)))
+        {
+            reason = Some(format!(
+                "{}列各项之和恰等于合计，所列项目完整",
+                ok.col.name()
+            ));
+        }
+    }
+    let failing: Vec<&ColSum> = sums
+        .iter()
+        .filter(|s| !s.holds && (reason.is_some() || s.exceeds))
+        .collect();
+    // A change column fails whenever a value column does; report it only alone.
+    let value_fails = failing.iter().any(|s| matches!(s.col, SumColumn::Value(_)));
+    let failing: Vec<&ColSum> = failing
+        .into_iter()
+        .filter(|s| !value_fails || matches!(s.col, SumColumn::Value(_)))
+        .collect();
+    if let Some(first) = failing.first() {
+        let note = reason
+            .clone()
+            .unwrap_or_else(|| "各项均非负，其和已超过合计数".into());
+        let scales = [
+            Decimal::from(10_000),
+            Decimal::new(1, 4),
+            Decimal::from(100_000_000),
+            Decimal::new(1, 8),
+        ];
+        // One figure written in the wrong unit? Try rescaling each, alone.
+        let mut slips = Vec::new();
+        let all: Vec<&Term> = std::iter::once(&first.total)
+            .chain(first.parts.iter())
+            .collect();
+        for (k, t) in all.iter().enumerate() {
+            // Rescaling a zero says nothing.
+            if doc.numbers[t.num].unit_span.is_none() || t.iv.meets(Interval::exact(Decimal::ZERO))
+            {
+                continue;
+            }
+            for &f in &scales {
+                let ivs: Option<Vec<Interval>> = all
+                    .iter()
+                    .enumerate()
+                    .map(|(j, u)| if j == k { u.iv.scale(f) } else { Some(u.iv) })
+                    .collect();
+                let Some(ivs) = ivs else { continue };
+                if Interval::sum(ivs[1..].iter().copied()).is_some_and(|s| s.meets(ivs[0])) {
+                    slips.push(Verdict::UnitScale {
+                        num: t.num,
+                        factor: f,
+                    });
+                }
+            }
+        }
+        out.push(Check {
+            kind: RelationKind::Sum,
+            column: first.col.name(),
+            target: first.total.clone(),
+            terms: first.parts.clone(),
+            expected: first.sum,
+            verdict: if slips.len() == 1 {
+                slips.remove(0)
+            } else {
+                Verdict::Mismatch
+            },
+            note: Some(note),
+            also: failing[1..]
+                .iter()
+                .map(|f| {
+                    format!(
+                        "{}列：{} ≠ {}",
+                        f.col.name(),
+                        crate::rules::fmt_iv(f.total.iv),
+                        crate::rules::fmt_iv(f.sum)
+                    )
+                })
+                .collect(),
+        });
+        return;
+    }
+    for s in sums.iter().filter(|s| s.holds) {
+        out.push(Check {
+            kind: RelationKind::Sum,
+            column: s.col.name(),
+            target: s.total.clone(),
+            terms: s.parts.clone(),
+            expected: s.sum,
+            verdict: Verdict::Holds,
+            note: reason
+                .clone()
+                .or_else(|| Some("各项之和与合计一致（“其中”也可能只列部分项目）".into())),
+            also: Vec::new(),
+        });
+    }
+}
+
+fn table_checks(doc: &Doc, t: usize, out: &mut Vec<Check>) {
+    let table = &doc.tables[t];
+    let fig_of = |r: usize, c: usize| -> Option<Term> {
+        let row = table.rows.get(r)?;
+        let cell = row.cells.get(c)?;
+        let zero = Interval::exact(Decimal::ZERO);
+        match cell.num {
+            Some(i) => {
+                let n = &doc.numbers[i];
+                let (factor, decimals) = if n.unit == Unit::Percent {
+                    (Decimal::ONE, n.significant_decimals)
+                } else if let Unit::Money { factor, .. } = n.unit {
+                    (Decimal::from(factor), n.decimals)
+                } else {
+                    (table.factor, n.decimals)
+                };
+                let v = n.value.checked_mul(factor)?;
+                let iv = Interval::around(
+                    if n.sign.is_some() { -v } else { v },
+                    half_ulp(decimals).checked_mul(factor)?,
+                )?;
+                Some(Term {
+                    num: i,
+                    label: row.label.clone(),
+                    iv,
+                    coef: 1,
+                    factor,
+                })
+            }
+            // An empty cell counts as 0.
+            None => Some(Term {
+                num: usize::MAX,
+                label: row.label.clone(),
+                iv: zero,
+                coef: 1,
+                factor: table.factor,
+            }),
+        }
+    };
+    // Column formulas, row by row.
+    for f in &table.formulas {
+        for (r, row) in table.rows.iter().enumerate() {
+            let Some(target) = fig_of(r, f.target).filter(|t| t.num != usize::MAX) else {
+                continue;
+            };
+            // A bare figure in a percentage column (总计 … 1) is ambiguous: leave it.
+            if table.percent.get(f.target) == Some(&true)
+                && doc.numbers[target.num].unit != Unit::Percent
+            {
+                continue;
+            }
+            let mut terms = Vec::new();
+            let Some(v) = eval(&f.expr, &mut |c| {
+                let t = fig_of(r, c)?;
+                // A formula over blank cells says nothing.
+                if t.num == usize::MAX {
+                    return None;
+                }
+                let iv = t.iv;
+                terms.push(t);
+                Some(iv)
+            }) else {
+                continue;
+            };
+            let v = if table.percent.get(f.target) == Some(&true) {
+                v.scale(HUNDRED)
+            } else {
+                Some(v)
+            };
+            let Some(v) = v else { continue };
+            out.push(Check {
+                kind: RelationKind::Formula,
+                column: table.header.get(f.target).cloned().unwrap_or_default(),
+                verdict: if target.iv.meets(v) {
+                    Verdict::Holds
+                } else {
+                    Verdict::Mismatch
+                },
+                target,
+                terms,
+                expected: v,
+                note: Some(format!(
+                    "栏次公式 {}（{}行）",
+                    &doc.text[f.span.start..f.span.end],
+                    row.label
+                )),
+                also: Vec::new(),
+            });
+        }
+    }
+    let money_cols: Vec<usize> = (0..table.header.len())
+        .filter(|&c| {
+            table.percent.get(c) != Some(&true)
+                && c > 0
+                && table
+                    .rows
+                    .iter()
+                    .any(|r| r.cells.get(c).is_some_and(|x| x.num.is_some()))
+        })
+        .collect();
+    // Rows that add up: canonical decompositions and classification codes.
+    let labels: Vec<(usize, &str)> = table
+        .rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (i, r.label.as_str()))
+        .collect();
+    let mut groups: Vec<(usize, Vec<usize>, String)> = Vec::new();
+    for (r, row) in table.rows.iter().enumerate() {
+        for (parts, name) in canon::in_rows(&row.label, &labels) {
+            if !parts.contains(&r) {
+                groups.push((r, parts, format!("按报表口径 {name}")));
+            }
+        }
+        if let Some(code) = &row.code {
+            let children: Vec<usize> = table
+                .rows
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| {
+                    c.code
+                        .as_ref()
+                        .is_some_and(|k| k.len() == code.len() + 2 && k.starts_with(code.as_str()))
+                })
+                .map(|(i, _)| i)
+                .collect();
+            if !children.is_empty() {
+                groups.push((r, children, format!("科目编码 {code} 的下级科目之和")));
+            }
+        }
+    }
+    for (r, parts, why) in groups {
+        for &c in &money_cols {
+            let Some(total) = fig_of(r, c) else { continue };
+            let terms: Option<Vec<Term>> = parts.iter().map(|&p| fig_of(p, c)).collect();
+            let Some(terms) = terms else { continue };
+            if total.num == usize::MAX || terms.iter().all(|t| t.num == usize::MAX) {
+                continue;
+            }
+            let Some(s) = Interval::sum(terms.iter().map(|t| t.iv)) else {
+                continue;
+            };
+            let terms: Vec<Term> = terms.into_iter().filter(|t| t.num != usize::MAX).collect();
+            out.push(Check {
+                kind: RelationKind::Sum,
+                column: table.header.get(c).cloned().unwrap_or_default(),
+                verdict: if s.meets(total.iv) {
+                    Verdict::Holds
+                } else {
+                    Verdict::Mismatch
+                },
+                target: total,
+                terms,
+                expected: s,
+                note: Some(why.clone()),
+                also: Vec::new(),
+            });
+        }
+    }
+}
+
+fn eval(e: &Expr, col: &mut dyn FnMut(usize) -> Option<Interval>) -> Option<Interval> {
+    match e {
+        Expr::Col(c) => col(*c),
+        Expr::Bin(a, op, b) => {
+            let (a, b) = (eval(a, col)?, eval(b, col)?);
+            match op {
+                '+' => a.add(b),
+                '-' => a.sub(b),
+                '/' => a.div(b),
+                '*' => {
+                    let c = [
+                        a.lo.checked_mul(b.lo)?,
+                        a.lo.checked_mul(b.hi)?,
+                        a.hi.checked_mul(b.lo)?,
+                        a.hi.checked_mul(b.hi)?,
+                    ];
+                    Some(Interval {
+                        lo: *c.iter().min()?,
+                        hi: *c.iter().max()?,
+                    })
+                }
+                _ => None,
+            }
+        }
+    }
+}
+
+/// The same quantity stated twice: same label, same column, same dimension.
+fn same(doc: &Doc, out: &mut Vec<Check>) {
+    use std::collections::HashMap;
+    let mut seen: HashMap<(String, Column, Dimension), (usize, Term)> = HashMap::new();
+    for (i, st) in doc.facts.statements.iter().enumerate() {
+        if !quantity_label(&st.label) {
+            continue;
+        }
+        for f in st.values() {
+            if !matches!(f.dim, Dimension::Money) {
+                continue;
+            }
+            let key = (label::canonical(&st.label), f.column, f.dim);
+            let Some(t) = term(doc, st, f, 1) else {
+                continue;
+            };
+            match seen.get(&key) {
+                None => {
+                    seen.insert(key, (i, t));
+                }
+                Some((_, first)) => {
+                    let verdict = if first.iv.meets(t.iv) {
+                        Verdict::Holds
+                    } else {
+                        let unit_slip = [
+                            Decimal::from(10_000),
+                            Decimal::new(1, 4),
+                            Decimal::from(100_000_000),
+                            Decimal::new(1, 8),
+                        ]
+                        .into_iter()
+                        .find(|&k| t.iv.scale(k).is_some_and(|s| s.meets(first.iv)));
+                        match unit_slip {
+                            Some(k) => Verdict::UnitScale {
+                                num: t.num,
+                                factor: k,
+                            },
+                            None => Verdict::Mismatch,
+                        }
+                    };
+                    out.push(Check {
+                        kind: RelationKind::Same,
+                        column: f.column.name().into(),
+                        target: t,
+                        terms: vec![first.clone()],
+                        expected: first.iv,
+                        verdict,
+                        note: None,
+                        also: Vec::new(),
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// Labels specific enough that two statements of them are the same quantity.
+fn quantity_label(l: &str) -> bool {
+    let specific = l.chars().count() >= 4 && !label::is_generic(l);
+    let standard = ["总计", "合计", "收入", "支出", "经费", "费"]
+        .iter()
+        .any(|w| l.ends_with(w));
+    specific && standard && !l.contains('在') && !l.contains('以')
+}

@@ -1,0 +1,304 @@
+//! Tables: a header, an optional column-number row with formulas (`1 2 3 4 5=4/3`), and data
+//! rows of a label and figures. The unit comes from a `单位：万元` line above the table or a
+//! header cell; an empty cell (blank or `　`) counts as 0.
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+use rust_decimal::Decimal;
+
+use crate::extract::number::{Dimension, Number};
+use crate::extract::words::Column;
+use crate::segment::RawTable;
+use crate::text::Span;
+
+/// A column formula: `target = expr`, columns 0-based positions in the row.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Expr {
+    Col(usize),
+    Bin(Box<Expr>, char, Box<Expr>),
+}
+
+#[derive(Debug, Clone)]
+pub struct Formula {
+    pub target: usize,
+    pub expr: Expr,
+    /// The formula as written.
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Cell {
+    pub span: Span,
+    /// Index into `Doc::numbers` when the cell holds a figure.
+    pub num: Option<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub label: String,
+    pub label_span: Span,
+    pub cells: Vec<Cell>,
+    /// Classification code at the start of the row (201 / 20101 / 2010101).
+    pub code: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Table {
+    pub span: Span,
+    /// Money factor of unmarked figures (10⁴ under `单位：万元`).
+    pub factor: Decimal,
+    pub header: Vec<String>,
+    pub columns: Vec<Option<Column>>,
+    /// Columns whose figures are percentages.
+    pub percent: Vec<bool>,
+    pub formulas: Vec<Formula>,
+    pub rows: Vec<Row>,
+}
+
+fn unit_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"单位\s*[:：]\s*(亿元|万元|千元|元)|[（(]\s*(亿元|万元|千元|元)\s*[）)]")
+            .expect("unit regex")
+    })
+}
+
+fn factor_of(u: &str) -> Decimal {
+    match u {
+        "亿元" => Decimal::from(100_000_000u32),
+        "万元" => Decimal::from(10_000u32),
+        "千元" => Decimal::from(1_000u32),
+        _ => Decimal::ONE,
+    }
+}
+
+fn column_of_header(h: &str) -> Option<Column> {
+    let h = h.replace([' ', '\u{3000}'], "");
+    if h.contains('%')
+        || h.contains("率")
+        || h.contains("执行数") && h.contains("预算执行")
+        || h.contains("比例")
+        || h.contains("增减")
+    {
+        return None;
+    }
+    crate::extract::words::column_of(&h).or(if h.contains("金额") || h.contains("合计") {
+        Some(Column::Current)
+    } else {
+        None
+    })
+}
+
+fn formula_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"^([0-9]{1,2})\s*=\s*([0-9（）()+\-*/×÷ ]+)$").expect("formula regex")
+    })
+}
+
+fn parse_expr(s: &str, pos: &dyn Fn(u32) -> Option<usize>) -> Option<Expr> {
+    // Left to right with * and / binding tighter; parentheses are rare in these rows.
+    let s: String = s
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c {
+            '×' => '*',
+            '÷' => '/',
+            '（' => '(',
+            '）' => ')',
+            c => c,
+        })
+        .collect();
+    if s.contains('(') {
+        return None;
+    }
+    let mut terms: Vec<(char, Expr)> = Vec::new();
+    let mut num = String::new();
+    let mut op = '+';
+    let mut factors: Option<Expr> = None;
+    let mut fop = '*';
+    let flush_factor = |factors: &mut Option<Expr>, fop: char, e: Expr| {
+        *factors = Some(match factors.take() {
+            None => e,
+            Some(f) => Expr::Bin(Box::new(f), fop, Box::new(e)),
+        });
+    };
+    for c in s.chars().chain(std::iter::once('\0')) {
+        if c.is_ascii_digit() {
+            num.push(c);
+            continue;
+        }
+        let n: u32 = num.parse().ok()?;
+        num.clear();
+        let e = Expr::Col(pos(n)?);
+        flush_factor(&mut factors, fop, e);
+        match c {
+            '*' | '/' => fop = c,
+            '+' | '-' | '\0' => {
+                terms.push((op, factors.take()?));
+                op = c;
+                fop = '*';
+            }
+            _ => return None,
+        }
+    }
+    let mut it = terms.into_iter();
+    let (_, first) = it.next()?;
+    Some(it.fold(first, |acc, (o, e)| {
+        Expr::Bin(Box::new(acc), o, Box::new(e))
+    }))
+}
+
+fn is_code(s: &str) -> bool {
+    matches!(s.len(), 3 | 5 | 7) && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Understand a raw table.
+pub fn read(text: &str, raw: &RawTable, numbers: &[Number]) -> Table {
+    let num_at = |span: Span| -> Option<usize> {
+        let i = numbers.partition_point(|n| n.span.start < span.start);
+        (i < numbers.len() && span.contains(numbers[i].span.start)).then_some(i)
+    };
+    let cell_text = |s: Span| &text[s.start..s.end];
+    let mut factor = Decimal::ONE;
+    if let Some(c) = raw.caption {
+        let between = &text[c.end..raw.span.start];
+        if between.chars().all(char::is_whitespace) {
+            if let Some(m) = unit_re().captures(&text[c.start..c.end]) {
+                factor = factor_of(m.get(1).or(m.get(2)).map_or("", |m| m.as_str()));
+            }
+        }
+    }
+    let width = raw.rows.iter().map(Vec::len).max().unwrap_or(0);
+    let mut header = vec![String::new(); width];
+    let mut formulas = Vec::new();
+    let mut rows = Vec::new();
+    let mut in_header = true;
+    for cells in &raw.rows {
+        let texts: Vec<&str> = cells.iter().map(|&s| cell_text(s)).collect();
+        if texts.iter().any(|t| unit_re().is_match(t))
+            && texts.iter().filter(|t| !t.is_empty()).count() == 1
+        {
+            if let Some(m) = texts.iter().find_map(|t| unit_re().captures(t)) {
+                factor = factor_of(m.get(1).or(m.get(2)).map_or("", |m| m.as_str()));
+            }
+            continue;
+        }
+        // The column-number row: every cell a number or a formula (or 栏次/行次).
+        let numbering = texts.iter().all(|t| {
+            t.is_empty()
+                || t.contains("栏次")
+                || t.contains("行次")
+                || t.bytes().all(|b| b.is_ascii_digit())
+                || formula_re().is_match(t)
+        }) && texts.iter().any(|t| formula_re().is_match(t) || *t == "1");
+        if numbering
+            && texts
+                .iter()
+                .filter(|t| t.bytes().all(|b| b.is_ascii_digit()) && !t.is_empty())
+                .count()
+                >= 2
+        {
+            let pos_of: Vec<(u32, usize)> = texts
+                .iter()
+                .enumerate()
+                .filter_map(|(i, t)| {
+                    t.split('=')
+                        .next()
+                        .and_then(|n| n.trim().parse::<u32>().ok())
+                        .map(|n| (n, i))
+                })
+                .collect();
+            let pos = |n: u32| pos_of.iter().find(|(k, _)| *k == n).map(|&(_, i)| i);
+            for (i, t) in texts.iter().enumerate() {
+                if let Some(c) = formula_re().captures(t) {
+                    if let Some(expr) = parse_expr(&c[2], &pos) {
+                        formulas.push(Formula {
+                            target: i,
+                            expr,
+                            span: cells[i],
+                        });
+                    }
+                }
+            }
+            in_header = false;
+            continue;
+        }
+        let has_numbers = cells
+            .iter()
+            .skip(1)
+            .any(|&s| num_at(s).is_some_and(|i| !numbers[i].excluded));
+        if in_header && !has_numbers {
+            for (i, t) in texts.iter().enumerate() {
+                if !t.is_empty() {
+                    if !header[i].is_empty() {
+                        header[i].push('/');
+                    }
+                    header[i].push_str(t);
+                }
+            }
+            continue;
+        }
+        in_header = false;
+        let (label_span, code, first) = {
+            let t0 = texts.first().copied().unwrap_or("");
+            if is_code(t0) && cells.len() > 1 && num_at(cells[1]).is_none() {
+                (cells[1], Some(t0.to_string()), 2)
+            } else if let Some((code, rest)) =
+                t0.split_once([' ', '\u{3000}']).filter(|(c, _)| is_code(c))
+            {
+                let off = cells[0].start + code.len() + (t0.len() - code.len() - rest.len());
+                (Span::new(off, cells[0].end), Some(code.to_string()), 1)
+            } else {
+                (cells.first().copied().unwrap_or_default(), None, 1)
+            }
+        };
+        let label = crate::label::normalize(cell_text(label_span)).text;
+        let mut row_cells = vec![
+            Cell {
+                span: label_span,
+                num: None
+            };
+            first.min(width)
+        ];
+        for &s in cells.iter().skip(first) {
+            row_cells.push(Cell {
+                span: s,
+                num: num_at(s).filter(|&i| {
+                    !numbers[i].excluded || numbers[i].unit == crate::extract::Unit::Percent
+                }),
+            });
+        }
+        rows.push(Row {
+            label,
+            label_span,
+            cells: row_cells,
+            code,
+        });
+    }
+    let columns: Vec<Option<Column>> = header.iter().map(|h| column_of_header(h)).collect();
+    let percent: Vec<bool> = (0..width)
+        .map(|c| {
+            let (mut pct, mut all) = (0, 0);
+            for r in &rows {
+                if let Some(i) = r.cells.get(c).and_then(|c| c.num) {
+                    all += 1;
+                    if numbers[i].dimension() == Dimension::Percent {
+                        pct += 1;
+                    }
+                }
+            }
+            pct * 2 > all
+        })
+        .collect();
+    Table {
+        span: raw.span,
+        factor,
+        header,
+        columns,
+        percent,
+        formulas,
+        rows,
+    }
+}
