@@ -11,7 +11,7 @@
 use rust_decimal::Decimal;
 
 use crate::extract::number::{Dimension, Number, Unit};
-use crate::extract::words::{column_of, direction_suffix, Column, Direction};
+use crate::extract::words::{column_of, compare_column, direction_suffix, Column, Direction};
 use crate::label::{self, Label, Level};
 use crate::segment::{Block, BlockKind, Sentence};
 use crate::text::Span;
@@ -464,14 +464,13 @@ impl BlockReader<'_, '_> {
             factor,
             unit_inherited: inherited,
         };
-        let stmt_base_column = |st: Option<&Statement>| {
-            st.and_then(|s| s.values().map(|f| f.column).find(|c| *c != Column::Current))
-                .unwrap_or(Column::Prior)
-        };
         let cur_stmt = self.cur.map(|c| &self.facts.statements[c]);
 
         if dim == Dimension::Percent {
-            let role = if let Some(p) = clause_t.find('占') {
+            let role = if let Some(p) = clause_t
+                .find('占')
+                .filter(|&p| !clause_t[p..].starts_with("占比"))
+            {
                 let denom = &clause_t[p + '占'.len_utf8()..];
                 let denom = denom
                     .trim_end_matches('的')
@@ -506,9 +505,7 @@ impl BlockReader<'_, '_> {
             };
             let Some(role) = role else { return };
             let column = match role {
-                Role::Rate { .. } => {
-                    column_of(clause_t).unwrap_or_else(|| stmt_base_column(cur_stmt))
-                }
+                Role::Rate { .. } => comparison_column(clause_t, cur_stmt),
                 _ => Column::Current,
             };
             self.attach(si, fig(role, column), None, head);
@@ -523,19 +520,24 @@ impl BlockReader<'_, '_> {
             return;
         }
         if let Some((dir, word)) = direction_before(self.text, clause_pre, pre_t, n) {
-            let column = column_of(clause_t).unwrap_or_else(|| stmt_base_column(cur_stmt));
+            let column = comparison_column(clause_t, cur_stmt);
             self.attach(si, fig(Role::Change { dir, word }, column), None, head);
             return;
         }
         let l = label::normalize(pre_t);
-        let is_base = (pre_t.starts_with('比')
-            || pre_t.starts_with('较')
-            || pre_t.starts_with("与")
-            || pre_t.starts_with("同比"))
-            && l.column.is_some();
+        // `比上年`, `较年初预算`, `比2023年的A`, `与上年决算数`: the value compared against.
+        let is_base = ["比", "较", "与", "同比"]
+            .iter()
+            .any(|w| pre_t.starts_with(w))
+            && !pre_t.starts_with("比重")
+            && !pre_t.starts_with("比例");
         let column_only = l.text.is_empty() && l.column.is_some_and(|c| c != Column::Current);
         if (is_base || column_only) && self.cur.is_some() {
-            let column = l.column.unwrap_or(Column::Prior);
+            let column = if is_base {
+                compare_column(pre_t)
+            } else {
+                l.column.unwrap_or(Column::Prior)
+            };
             let c = self.cur.unwrap_or_default();
             if self.facts.statements[c].value(column, dim).is_none() {
                 self.attach(si, fig(Role::Value, column), None, head);
@@ -626,6 +628,23 @@ impl BlockReader<'_, '_> {
             }
         }
     }
+}
+
+/// What a change or rate in `clause` compares against: named in the clause (`比年初预算`,
+/// `较上年`), else the column of a base the statement already has, else the prior year.
+fn comparison_column(clause: &str, st: Option<&Statement>) -> Column {
+    let named = ["比", "较", "与", "同比", "上年", "年初", "预算"]
+        .iter()
+        .any(|w| clause.contains(w));
+    if named {
+        return compare_column(clause);
+    }
+    st.and_then(|s| {
+        s.values()
+            .map(|f| f.column)
+            .find(|c| *c != Column::Current && *c != Column::AnyBudget)
+    })
+    .unwrap_or(Column::Prior)
 }
 
 /// The effective unit of a figure: its own, or for a bare amount the nearest money unit of

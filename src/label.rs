@@ -89,9 +89,6 @@ const COLUMN_WORDS: &[&str] = &[
 
 /// Endings that only introduce the figure.
 const TRAILING: &[&str] = &[
-    "共计为",
-    "合计为",
-    "总额为",
     "金额为",
     "分别为",
     "为",

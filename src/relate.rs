@@ -717,13 +717,14 @@ fn table_checks(doc: &Doc, t: usize, out: &mut Vec<Check>) {
         match cell.num {
             Some(i) => {
                 let n = &doc.numbers[i];
-                let (factor, decimals) = if n.unit == Unit::Percent {
-                    (Decimal::ONE, n.significant_decimals)
-                } else if let Unit::Money { factor, .. } = n.unit {
-                    (Decimal::from(factor), n.decimals)
-                } else {
-                    (table.factor, n.decimals)
-                };
+                let (factor, decimals) =
+                    if n.unit == Unit::Percent || table.percent.get(c) == Some(&true) {
+                        (Decimal::ONE, n.significant_decimals)
+                    } else if let Unit::Money { factor, .. } = n.unit {
+                        (Decimal::from(factor), n.decimals)
+                    } else {
+                        (table.factor, n.decimals)
+                    };
                 let v = n.value.checked_mul(factor)?;
                 let iv = Interval::around(
                     if n.sign.is_some() { -v } else { v },

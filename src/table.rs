@@ -289,7 +289,12 @@ pub fn read(text: &str, raw: &RawTable, numbers: &[Number]) -> Table {
                     }
                 }
             }
+            let h = &header[c];
             pct * 2 > all
+                || h.contains('%')
+                || h.contains('％')
+                || h.contains('率')
+                || h.contains("比重")
         })
         .collect();
     Table {

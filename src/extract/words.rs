@@ -157,3 +157,25 @@ pub const FUNDS: &[&str] = &[
     "社会保险基金预算",
     "部门预算",
 ];
+
+/// The column a comparison is made against (`比上年`, `较年初预算`, `与2022年预算相比`,
+/// `比2023年的A`): a year or 上年 means the prior year even when it says 预算.
+pub fn compare_column(s: &str) -> Column {
+    if s.contains("年初") {
+        Column::Budget
+    } else if s.contains("调整") || s.contains("全年预算") {
+        Column::Adjusted
+    } else if s.contains("上年")
+        || s.contains("上一年")
+        || s.contains("去年")
+        || s.contains("同期")
+        || s.contains("同比")
+        || s.bytes().any(|b| b.is_ascii_digit())
+    {
+        Column::Prior
+    } else if s.contains("预算") {
+        Column::AnyBudget
+    } else {
+        Column::Prior
+    }
+}
