@@ -19,6 +19,31 @@ import {
 const SOURCE = 'suanpan';
 const FIX_ALL_KIND = vscode.CodeActionKind.SourceFixAll.append('suanpan');
 const INSTALL_HINT = 'cargo install --path .';
+const RULE_IDS = [
+  'sum-mismatch', 'share-mismatch', 'change-mismatch', 'rate-mismatch', 'direction-word',
+  'sign-after-direction', 'unit-scale', 'value-mismatch', 'table-formula', 'number-format',
+];
+
+/**
+ * The `suanpan` section in the server's shape (docs/lsp.md, "Configuration"), built from the
+ * flat settings the Settings editor shows (`suanpan.rules.<id>.enabled` / `.severity`).
+ */
+function serverSettings(scope?: vscode.Uri): Record<string, unknown> {
+  const c = vscode.workspace.getConfiguration('suanpan', scope);
+  const rules: Record<string, boolean> = {};
+  const severity: Record<string, string> = {};
+  for (const id of RULE_IDS) {
+    rules[id] = c.get<boolean>(`rules.${id}.enabled`, true) !== false;
+    const sev = c.get<string>(`rules.${id}.severity`, 'default');
+    if (sev && sev !== 'default') severity[id] = sev === 'information' ? 'info' : sev;
+  }
+  return {
+    rules,
+    severity,
+    debounceMs: c.get<number>('debounceMs', 0),
+    inlayHints: c.get<boolean>('inlayHints', true),
+  };
+}
 const EXPLAIN_SCHEME = 'suanpan-explain';
 
 let client: LanguageClient | undefined;
@@ -52,6 +77,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         e.affectsConfiguration('suanpan.files')
       ) {
         await restart();
+      } else if (e.affectsConfiguration('suanpan') && client?.isRunning()) {
+        // Applied at once by the server (it re-reads workspace/configuration too).
+        await client.sendNotification('workspace/didChangeConfiguration', { settings: { suanpan: serverSettings() } });
       }
     }),
   );
@@ -134,8 +162,19 @@ async function start(): Promise<void> {
   const serverOptions: ServerOptions = { run, debug: run };
   const clientOptions: LanguageClientOptions = {
     documentSelector: documentSelector(),
-    synchronize: { configurationSection: 'suanpan' },
-    initializationOptions: vscode.workspace.getConfiguration('suanpan'),
+    initializationOptions: serverSettings(),
+    middleware: {
+      workspace: {
+        // Answer workspace/configuration for `suanpan` in the server's shape.
+        configuration: async (params, token, next) => {
+          const answer = await next(params, token);
+          if (!Array.isArray(answer)) return answer;
+          return params.items.map((item, i) =>
+            item.section === 'suanpan' ? serverSettings(item.scopeUri ? vscode.Uri.parse(item.scopeUri) : undefined) : answer[i],
+          );
+        },
+      },
+    },
     outputChannel: output,
     diagnosticCollectionName: SOURCE,
   };
@@ -176,9 +215,9 @@ async function restart(): Promise<void> {
   await start();
 }
 
-/** Diagnostics of the suanpan server for a document. */
+/** Diagnostics of the suanpan server for a document (pushed or pulled: both carry the source). */
 function findings(uri: vscode.Uri): vscode.Diagnostic[] {
-  return [...(client?.diagnostics?.get(uri) ?? [])];
+  return vscode.languages.getDiagnostics(uri).filter((d) => d.source === SOURCE);
 }
 
 function updateStatus(): void {

@@ -6,8 +6,9 @@
 --     filetypes = { 'text', 'markdown' },
 --     files = nil,                  -- globs limiting the files checked, e.g. { '*决算*', '*预算*' }
 --     settings = {                  -- sent through workspace/configuration, section `suanpan`
---       rules = { ['sum-mismatch'] = { enabled = true, severity = 'error' } },
---       defaultUnit = '元',
+--       rules = { ['number-format'] = false },      -- off (true = on)
+--       severity = { ['unit-scale'] = 'warning' },  -- error | warning | info | hint
+--       debounceMs = 0, inlayHints = true,
 --     },
 --     on_attach = nil,              -- function(client, bufnr)
 --   }
@@ -137,8 +138,56 @@ local function root_dir(bufnr)
   return dir
 end
 
+-- An empty Lua table would be sent as a JSON array; the server wants an object.
+local function as_object(t)
+  if t == nil or next(t) == nil then
+    return vim.empty_dict()
+  end
+  return t
+end
+
 local function settings_table()
-  return { suanpan = M.config.settings or {} }
+  return { suanpan = as_object(M.config.settings) }
+end
+
+-- Client methods: `client:notify()` on 0.11+, `client.notify()` before.
+local function call(c, method, ...)
+  if has('nvim-0.11') then
+    return c[method](c, ...)
+  end
+  return c[method](...)
+end
+
+-- Neovim 0.10/0.11 pull diagnostics but have no handler for workspace/diagnostic/refresh, which
+-- the server sends after a settings change: pull again for every attached buffer.
+local function diagnostic_refresh(_, _, ctx)
+  local client = vim.lsp.get_client_by_id(ctx.client_id)
+  if client then
+    for bufnr in pairs(client.attached_buffers or {}) do
+      local params = { textDocument = vim.lsp.util.make_text_document_params(bufnr) }
+      call(client, 'request', 'textDocument/diagnostic', params, function(err, result, rctx)
+        rctx.bufnr = rctx.bufnr or bufnr
+        rctx.params = rctx.params or params
+        vim.lsp.diagnostic.on_diagnostic(err, result, rctx)
+      end, bufnr)
+    end
+  end
+  return vim.NIL
+end
+
+local function capabilities()
+  local caps = vim.lsp.protocol.make_client_capabilities()
+  if has('nvim-0.10') and vim.lsp.diagnostic.on_diagnostic then
+    caps = vim.tbl_deep_extend('force', caps, { workspace = { diagnostics = { refreshSupport = true } } })
+  end
+  return caps
+end
+
+local function handlers()
+  if has('nvim-0.10') and vim.lsp.diagnostic.on_diagnostic then
+    return { ['workspace/diagnostic/refresh'] = diagnostic_refresh }
+  end
+  return {}
 end
 
 local function on_attach(client, bufnr)
@@ -153,8 +202,10 @@ local function client_config(bufnr)
     cmd = M.cmd(),
     root_dir = bufnr and root_dir(bufnr) or nil,
     settings = settings_table(),
-    init_options = M.config.settings or {},
+    init_options = as_object(M.config.settings),
     on_attach = on_attach,
+    capabilities = capabilities(),
+    handlers = handlers(),
   }
 end
 
@@ -209,8 +260,10 @@ function M.setup(opts)
         end
       end,
       settings = settings_table(),
-      init_options = M.config.settings or {},
+      init_options = as_object(M.config.settings),
       on_attach = on_attach,
+      capabilities = capabilities(),
+      handlers = handlers(),
     })
     vim.lsp.enable(M.name)
     return
@@ -267,7 +320,7 @@ function M.set_settings(settings)
     if c.settings then
       c.settings = s
     end
-    c.notify('workspace/didChangeConfiguration', { settings = s })
+    call(c, 'notify', 'workspace/didChangeConfiguration', { settings = s })
   end
 end
 
@@ -323,7 +376,7 @@ end
 
 function M.restart()
   for _, c in ipairs(M.clients()) do
-    c.stop()
+    call(c, 'stop')
   end
   legacy_clients = {}
   vim.defer_fn(function()
@@ -361,15 +414,11 @@ function M.define_commands()
   vim.api.nvim_create_user_command('SuanpanRule', function(a)
     -- :SuanpanRule sum-mismatch off | on | error | warning | information | hint
     local id, what = a.fargs[1], a.fargs[2]
-    local r = {}
-    if what == 'off' then
-      r.enabled = false
-    elseif what == 'on' then
-      r.enabled = true
+    if what == 'off' or what == 'on' then
+      M.set_settings({ rules = { [id] = what == 'on' } })
     else
-      r.severity = what
+      M.set_settings({ rules = { [id] = true }, severity = { [id] = what } })
     end
-    M.set_settings({ rules = { [id] = r } })
   end, {
     nargs = '+',
     desc = 'suanpan: turn a rule on/off or set its severity',
