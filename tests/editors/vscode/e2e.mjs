@@ -378,6 +378,42 @@ async function main() {
     await page.screenshot({ path: path.join(SHOTS, 'vscode-fixed.png') });
   });
 
+  await step('an edit that breaks a sum: a new finding, and the hover shows the difference', async () => {
+    await page.locator('.monaco-editor .view-lines').first().click();
+    await page.keyboard.press('Control+H');
+    const find = page.locator('.find-widget textarea, .find-widget input').first();
+    await find.waitFor({ timeout: 10000 });
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('补助10.00');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('补助20.00');
+    await page.keyboard.press('Control+Alt+Enter'); // replace all
+    await page.keyboard.press('Escape');
+    const d = await until('sum-mismatch on the total', async () => {
+      const d = await dump();
+      return codes(d).includes('sum-mismatch') ? d : null;
+    });
+    const sum = d.diagnostics.find((x) => x.code === 'sum-mismatch');
+    assert(d.text.split('\n')[sum.line].includes('基本支出100.00万元'), `sum-mismatch on line ${sum.line + 1}`);
+    await page.mouse.move(5, 400);
+    const p = await textPoint('100.00万元', 2);
+    await page.mouse.move(p.x - 30, p.y - 40);
+    await page.mouse.move(p.x, p.y, { steps: 5 });
+    const hover = page.locator('.monaco-hover:visible, .monaco-resizable-hover:visible').first();
+    await until('a hover with the difference', async () => {
+      if (!(await hover.count())) {
+        await page.mouse.move(p.x + 1, p.y, { steps: 2 });
+        return null;
+      }
+      const t = await hover.innerText();
+      return t.includes('110.00') ? t : null;
+    }, 20000, 500);
+    await page.screenshot({ path: path.join(SHOTS, 'vscode-sum-mismatch.png') });
+    await page.mouse.move(5, 400);
+    await page.keyboard.press('Escape');
+  });
+
   await step('"suanpan: Explain rule…" shows the documentation', async () => {
     await runCommand('suanpan: Explain rule');
     const input = page.locator('.quick-input-widget input');
