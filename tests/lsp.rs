@@ -1002,23 +1002,29 @@ fn configuration_applies_without_restart() {
     c.settle(300);
     let u = uri("config2.txt");
     c.open(&u, &text, 1);
-    let d = c.diagnostics(&u, 1);
-    assert!(
-        d.iter().all(|d| d["code"] != "sign-after-direction"),
-        "{d:#?}"
-    );
-    assert!(!d.is_empty());
+    // The answer is applied asynchronously: wait for a publication made with it (the server
+    // republishes when the configuration changes).
+    let has_sign = |n: &Value| {
+        n["params"]["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["code"] == "sign-after-direction")
+    };
+    let published =
+        |n: &Value| n["method"] == "textDocument/publishDiagnostics" && n["params"]["uri"] == u;
+    c.wait_for("diagnostics without sign-after-direction", |n| {
+        published(n) && !has_sign(n) && n["params"]["diagnostics"] != json!([])
+    });
     c.settings = json!({});
     c.notes.clear();
     c.notify(
         "workspace/didChangeConfiguration",
         json!({"settings": null}),
     );
-    let d = c.diagnostics(&u, 1);
-    assert!(
-        d.iter().any(|d| d["code"] == "sign-after-direction"),
-        "{d:#?}"
-    );
+    c.wait_for("diagnostics with sign-after-direction again", |n| {
+        published(n) && has_sign(n)
+    });
     assert_eq!(c.shutdown_exit().code(), Some(0));
 }
 

@@ -188,4 +188,82 @@ mod tests {
         assert_eq!(d.rope.to_string(), "new!");
         assert_eq!(d.version, 4);
     }
+
+    /// Reference: the byte offset of (line, UTF-16 column) in a `String`, lines ending at `\n`,
+    /// `\r\n` or `\r`, a column past the end clamped before the terminator.
+    fn reference_offset(text: &str, line: u32, col: u32) -> Option<usize> {
+        let mut starts = vec![0];
+        let b = text.as_bytes();
+        let mut i = 0;
+        while i < b.len() {
+            if b[i] == b'\r' && b.get(i + 1) == Some(&b'\n') {
+                starts.push(i + 2);
+                i += 2;
+            } else if b[i] == b'\n' || b[i] == b'\r' {
+                starts.push(i + 1);
+                i += 1;
+            } else {
+                i += 1;
+            }
+        }
+        let line = line as usize;
+        if line >= starts.len() {
+            return (line == starts.len() && col == 0).then_some(text.len());
+        }
+        let start = starts[line];
+        let end = starts.get(line + 1).map_or(text.len(), |&n| {
+            let t = &text[..n];
+            n - if t.ends_with("\r\n") { 2 } else { 1 }
+        });
+        let mut units = 0;
+        for (i, ch) in text[start..end].char_indices() {
+            if units + ch.len_utf16() > col as usize {
+                return Some(start + i);
+            }
+            units += ch.len_utf16();
+        }
+        Some(end)
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+        /// Random edits applied to the document and to a `String` side by side stay equal.
+        #[test]
+        fn random_edits_match_a_string(
+            edits in proptest::collection::vec(
+                (0u32..8, 0u32..12, 0u32..8, 0u32..12, "[a𠮷。\r\n1，]{0,4}"),
+                1..40,
+            )
+        ) {
+            let mut text = "第一𠮷\r\n二、1，000元\n\r末".to_string();
+            let mut d = Document::new(&text, 0, "plaintext".into());
+            for (i, (l1, c1, l2, c2, new)) in edits.into_iter().enumerate() {
+                let want = match (reference_offset(&text, l1, c1), reference_offset(&text, l2, c2)) {
+                    (Some(a), Some(b)) => Some((a.min(b), a.max(b))),
+                    _ => None,
+                };
+                let got = d.apply(i as i32 + 1, &[edit(l1, c1, l2, c2, &new)], PositionEncoding::Utf16);
+                match want {
+                    Some((a, b)) => {
+                        proptest::prop_assert!(got.is_ok(), "{got:?}");
+                        text.replace_range(a..b, &new);
+                    }
+                    None => {
+                        proptest::prop_assert!(got.is_err());
+                        // Out of sync: the client resends the full text (same version,
+                        // since the refused edit did not count).
+                        let full = TextDocumentContentChangeEvent {
+                            range: None,
+                            range_length: None,
+                            text: text.clone(),
+                        };
+                        proptest::prop_assert!(d
+                            .apply(i as i32 + 1, &[full], PositionEncoding::Utf16)
+                            .is_ok());
+                    }
+                }
+                proptest::prop_assert_eq!(d.rope.to_string(), text.clone());
+            }
+        }
+    }
 }
