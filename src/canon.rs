@@ -76,11 +76,13 @@ pub static DECOMPOSITIONS: &[Decomposition] = &[
 
 fn matches_total(label: &str, total: &[&str]) -> bool {
     let l = canonical(label);
+    // Totals named inside a longer label: “三公”经费财政拨款, 政府采购支出总额.
+    const INSIDE: &[&str] = &["三公", "公务用车购置及运行", "政府采购"];
     total.iter().any(|t| {
         if *t == "总计" {
             l == "总计"
         } else {
-            l.ends_with(t) || (l.contains(t) && (*t == "三公" || *t == "公务用车购置及运行"))
+            l.ends_with(t) || (l.contains(t) && INSIDE.contains(t))
         }
     })
 }

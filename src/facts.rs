@@ -51,6 +51,8 @@ pub struct Fig {
     pub dim: Dimension,
     pub factor: Decimal,
     pub unit_inherited: bool,
+    /// The column was named in the text (决算数, 年初预算), not assumed.
+    pub column_named: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -294,7 +296,13 @@ impl BlockReader<'_, '_> {
                 .collect();
             let ctext = &text[clause.span.start..clause.span.end];
             if in_clause.is_empty() {
-                if let Some(kind) = opener_kind(ctext) {
+                // `基本支出X万元，按经济分类：…`: a colon after a statement of this sentence.
+                let colon = matches!(clause.end, '：' | ':')
+                    && !ctext.contains("原因")
+                    && self
+                        .cur
+                        .is_some_and(|c| self.facts.statements[c].sentence == si);
+                if let Some(kind) = opener_kind(ctext).or(colon.then_some(Opener::Qizhong)) {
                     let continues_above = ci == 0 && trim_pre(ctext).starts_with("其中");
                     self.open_list(kind, clause.span, continues_above);
                 } else if ctext.ends_with('中') && clause.end != '\0' {
@@ -463,6 +471,7 @@ impl BlockReader<'_, '_> {
             dim,
             factor,
             unit_inherited: inherited,
+            column_named: column_of(pre_t).is_some(),
         };
         let cur_stmt = self.cur.map(|c| &self.facts.statements[c]);
 
@@ -816,6 +825,7 @@ pub fn add_tables(
                     dim,
                     factor,
                     unit_inherited: inherited,
+                    column_named: true,
                 });
             }
             if !figs.is_empty() && !label::is_generic(&row.label) {

@@ -90,6 +90,11 @@ const COLUMN_WORDS: &[&str] = &[
 /// Endings that only introduce the figure.
 const TRAILING: &[&str] = &[
     "金额为",
+    "均为",
+    "各为",
+    "均是",
+    "均",
+    "各",
     "分别为",
     "为",
     "是",

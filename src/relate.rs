@@ -381,6 +381,7 @@ fn share(doc: &Doc, i: usize, st: &Statement, out: &mut Vec<Check>) {
                         dim: n.dimension(),
                         factor: n.unit.factor(),
                         unit_inherited: false,
+                        column_named: false,
                     };
                     (wf, denom.clone(), denom.clone())
                 } else if let Some(list) =
@@ -508,6 +509,25 @@ fn fig_in(st: &Statement, col: SumColumn, dim: Dimension) -> Option<&Fig> {
     }
 }
 
+/// A part's figure in the total's column. Items of `收入预算合计X，其中：财政拨款收入a…` do
+/// not repeat 预算: a part's first value, in no named column, is in the total's first column.
+fn part_in<'s>(
+    part: &'s Statement,
+    total: &Statement,
+    col: SumColumn,
+    dim: Dimension,
+) -> Option<&'s Fig> {
+    fig_in(part, col, dim).or_else(|| {
+        let SumColumn::Value(c) = col else {
+            return None;
+        };
+        let total_first = total.values().find(|f| f.dim == dim)?.column;
+        let first = part.values().find(|f| f.dim == dim)?;
+        (c == total_first && first.column == Column::Current && !first.column_named)
+            .then_some(first)
+    })
+}
+
 fn sum(doc: &Doc, list: &List, out: &mut Vec<Check>) {
     let statements = &doc.facts.statements;
     let total = &statements[list.total];
@@ -543,7 +563,7 @@ fn sum(doc: &Doc, list: &List, out: &mut Vec<Check>) {
             Role::Change { .. } if f.dim == dim => SumColumn::Change(f.column),
             _ => continue,
         };
-        if parts.iter().all(|p| fig_in(p, c, dim).is_some()) && !columns.contains(&c) {
+        if parts.iter().all(|p| part_in(p, total, c, dim).is_some()) && !columns.contains(&c) {
             columns.push(c);
         }
     }
@@ -569,7 +589,9 @@ fn sum(doc: &Doc, list: &List, out: &mut Vec<Check>) {
         };
         let mut ps = Vec::new();
         for p in &parts {
-            let Some(f) = fig_in(p, col, dim) else { break };
+            let Some(f) = part_in(p, total, col, dim) else {
+                break;
+            };
             let Some(pt) = term(doc, p, f, 1) else { break };
             ps.push(pt);
         }

@@ -213,8 +213,13 @@ fn recall_and_false_alarms_on_generated_documents() {
     if !rep.by_rule_fa.is_empty() {
         println!("false alarms + unexpected by rule: {:?}", rep.by_rule_fa);
     }
-    println!("misses ({} total, first 20):", rep.misses.len());
-    for m in rep.misses.iter().take(20) {
+    // SUANPAN_GEN_SHOW=N prints N misses instead of 20.
+    let show: usize = std::env::var("SUANPAN_GEN_SHOW")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(20);
+    println!("misses ({} total, first {show}):", rep.misses.len());
+    for m in rep.misses.iter().take(show) {
         println!("  {m}");
     }
     println!(

@@ -124,8 +124,8 @@ mod tests {
     fn fires_when_counted_parts_exceed_the_total_and_names_the_swapped_digits() {
         check_rule(
             "sum-mismatch",
-            "评出优秀作品⟦142项⟧，其中论文类50项、发明类80项、绘画类12项。",
-            Some("评出优秀作品124项，其中论文类50项、发明类80项、绘画类12项。"),
+            "评出优秀作品⟦124项⟧，其中论文类50项、发明类80项、绘画类12项。",
+            Some("评出优秀作品142项，其中论文类50项、发明类80项、绘画类12项。"),
         );
     }
 
