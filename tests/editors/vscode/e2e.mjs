@@ -267,16 +267,6 @@ async function main() {
   await page.locator('.explorer-folders-view, .monaco-workbench .part.sidebar').first().waitFor({ timeout: 60000 });
   await sleep(1500);
 
-  if (process.env.SUANPAN_E2E_PROBE) {
-    await runCommand('Preferences: Open User Settings');
-    await sleep(2000);
-    await page.keyboard.type('suanpan');
-    await sleep(2000);
-    fs.writeFileSync(path.join(tmp, 'probe.html'), await page.content());
-    await page.screenshot({ path: path.join(tmp, 'probe.png') });
-    console.log('probe in', tmp);
-    return;
-  }
   await step('open report: squiggles appear', async () => {
     // Open it from the Explorer, as a user would (Quick Open's file search can lag on a busy machine).
     const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: REPORT }).first();
