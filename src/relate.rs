@@ -811,9 +811,15 @@ fn table_checks(doc: &Doc, t: usize, out: &mut Vec<Check>) {
             let Some(target) = fig_of(r, f.target).filter(|t| t.num != usize::MAX) else {
                 continue;
             };
-            // A bare figure in a percentage column (总计 … 1) is ambiguous: leave it.
+            // A bare figure among written percentages (总计 … 1) is ambiguous: leave it. A
+            // header that says % makes every figure of the column a percentage.
+            let pct_header = table
+                .header
+                .get(f.target)
+                .is_some_and(|h| h.contains('%') || h.contains('％') || h.contains('率'));
             if table.percent.get(f.target) == Some(&true)
                 && doc.numbers[target.num].unit != Unit::Percent
+                && !pct_header
             {
                 continue;
             }

@@ -311,3 +311,29 @@ pub fn read(text: &str, raw: &RawTable, numbers: &[Number]) -> Table {
         rows,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_column_formulas() {
+        let pos = |n: u32| Some(n as usize);
+        assert_eq!(
+            parse_expr("3/2", &pos),
+            Some(Expr::Bin(
+                Box::new(Expr::Col(3)),
+                '/',
+                Box::new(Expr::Col(2))
+            ))
+        );
+        assert_eq!(
+            parse_expr("1-2", &pos),
+            Some(Expr::Bin(
+                Box::new(Expr::Col(1)),
+                '-',
+                Box::new(Expr::Col(2))
+            ))
+        );
+    }
+}
