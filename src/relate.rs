@@ -93,14 +93,14 @@ fn signed(doc: &Doc, fig: &Fig) -> Option<Interval> {
     Some(match fig.role {
         Role::Change { dir, .. } | Role::Rate { dir, .. } => {
             if dir == Direction::Down {
-                iv.neg()
+                iv.negated()
             } else {
                 iv
             }
         }
         _ => {
             if doc.numbers[fig.num].sign.is_some() {
-                iv.neg()
+                iv.negated()
             } else {
                 iv
             }
@@ -140,7 +140,7 @@ pub fn checks(doc: &Doc) -> Vec<Check> {
 }
 
 /// The value a change or rate is measured from: 本年 (or the first column that is not the base).
-fn current<'s>(st: &'s Statement, base: Column, dim: Dimension) -> Option<&'s Fig> {
+fn current(st: &Statement, base: Column, dim: Dimension) -> Option<&Fig> {
     st.value(Column::Current, dim)
         .filter(|_| base != Column::Current)
         .or_else(|| st.values().find(|f| f.column != base && f.dim == dim))
@@ -157,13 +157,13 @@ fn change_and_rate(doc: &Doc, st: &Statement, out: &mut Vec<Check>) {
         else {
             return;
         };
-        let Some(diff) = vi.sub(bi) else { return };
+        let Some(diff) = vi.minus(bi) else { return };
         let Role::Change { dir, word } = c.role else {
             return;
         };
         let mut verdict = if ci.meets(diff) {
             Verdict::Holds
-        } else if ci.neg().meets(diff)
+        } else if ci.negated().meets(diff)
             && !diff.meets(Interval::exact(Decimal::ZERO))
             && dir != Direction::Flat
         {
@@ -173,7 +173,7 @@ fn change_and_rate(doc: &Doc, st: &Statement, out: &mut Vec<Check>) {
         };
         if verdict == Verdict::Mismatch {
             verdict = rescale(doc, &[(v, 1), (b, -1)], c, diff, |t, e| {
-                t.meets(e) || t.neg().meets(e)
+                t.meets(e) || t.negated().meets(e)
             })
             .unwrap_or(Verdict::Mismatch);
         }
@@ -239,7 +239,7 @@ fn rescale(
                 if j == k {
                     iv = iv.scale(s)?;
                 }
-                sum = sum.add(if coef < 0 { iv.neg() } else { iv })?;
+                sum = sum.plus(if coef < 0 { iv.negated() } else { iv })?;
             }
             if ok(t, sum) {
                 found.push(Verdict::UnitScale {
@@ -271,8 +271,8 @@ fn rate_check(doc: &Doc, st: &Statement, out: &mut Vec<Check>) {
     let b = st.value(base_col, dim).and_then(|f| signed(doc, f));
     let c = st.change().and_then(|f| signed(doc, f));
     let (chg, base) = match (v, b, c) {
-        (Some(v), Some(b), _) => (v.sub(b), Some(b)),
-        (Some(v), None, Some(c)) => (Some(c), v.sub(c)),
+        (Some(v), Some(b), _) => (v.minus(b), Some(b)),
+        (Some(v), None, Some(c)) => (Some(c), v.minus(c)),
         (None, Some(b), Some(c)) => (Some(c), Some(b)),
         _ => return,
     };
@@ -308,11 +308,11 @@ fn rate_check(doc: &Doc, st: &Statement, out: &mut Vec<Check>) {
         });
     }
     let zero = Interval::exact(Decimal::ZERO);
-    let (verdict, expected) = match chg.div(base).and_then(|q| q.scale(HUNDRED)) {
+    let (verdict, expected) = match chg.over(base).and_then(|q| q.scale(HUNDRED)) {
         Some(expected) => {
             let verdict = if ri.meets(expected) {
                 Verdict::Holds
-            } else if ri.neg().meets(expected) && !expected.meets(zero) {
+            } else if ri.negated().meets(expected) && !expected.meets(zero) {
                 Verdict::WrongDirection { word }
             } else {
                 Verdict::Mismatch
@@ -461,7 +461,7 @@ fn share(doc: &Doc, i: usize, st: &Statement, out: &mut Vec<Check>) {
         ) else {
             continue;
         };
-        let Some(expected) = p.div(w).and_then(|q| q.scale(HUNDRED)) else {
+        let Some(expected) = p.over(w).and_then(|q| q.scale(HUNDRED)) else {
             continue;
         };
         let verdict = if s.meets(expected) {
@@ -939,9 +939,9 @@ fn eval(e: &Expr, col: &mut dyn FnMut(usize) -> Option<Interval>) -> Option<Inte
         Expr::Bin(a, op, b) => {
             let (a, b) = (eval(a, col)?, eval(b, col)?);
             match op {
-                '+' => a.add(b),
-                '-' => a.sub(b),
-                '/' => a.div(b),
+                '+' => a.plus(b),
+                '-' => a.minus(b),
+                '/' => a.over(b),
                 '*' => {
                     let c = [
                         a.lo.checked_mul(b.lo)?,

@@ -447,7 +447,7 @@ pub fn blocks(text: &str, numbers: &[crate::extract::Number]) -> (Vec<Block>, Ve
                     let prev = text[lines[j - 1].span.start..lines[j - 1].span.end]
                         .trim_end_matches(|c: char| c.is_whitespace() || c == '\u{3000}');
                     let next = &text[lines[j].span.start..lines[j].span.end];
-                    let next_t = next.trim_start_matches(|c: char| c == ' ' || c == '\u{3000}');
+                    let next_t = next.trim_start_matches([' ', '\u{3000}']);
                     // A line broken inside a sentence (PDF and Word exports): the next line
                     // starts with punctuation or a figure, the previous one stops mid-phrase, or
                     // it is a full-width line with no end.

@@ -66,7 +66,7 @@ pub fn check(doc: &Doc, out: &mut Vec<Finding>) {
         );
         let hundredth =
             t.iv.scale(rust_decimal::Decimal::ONE_HUNDRED)
-                .is_some_and(|s| s.meets(c.expected) || s.neg().meets(c.expected));
+                .is_some_and(|s| s.meets(c.expected) || s.negated().meets(c.expected));
         if hundredth {
             msg.push_str("；疑似比值未乘以100");
         }
