@@ -136,7 +136,91 @@ pub fn checks(doc: &Doc) -> Vec<Check> {
         table_checks(doc, t, &mut out);
     }
     same(doc, &mut out);
+    for st in &doc.facts.statements {
+        comparison(doc, st, &mut out);
+    }
     out
+}
+
+fn comparator_re() -> &'static regex::Regex {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    RE.get_or_init(|| {
+        regex::Regex::new(r"决算数?(大于|小于|等于|高于|低于|多于|少于|超过)(?:年初)?预算数?")
+            .expect("comparator regex")
+    })
+}
+
+/// `决算数大于/小于/等于年初预算数` after a statement of both values: the word must agree.
+fn comparison(doc: &Doc, st: &Statement, out: &mut Vec<Check>) {
+    let Some(v) = st.value(Column::Current, Dimension::Money) else {
+        return;
+    };
+    let Some(b) = st
+        .value(Column::Budget, Dimension::Money)
+        .or_else(|| st.value(Column::AnyBudget, Dimension::Money))
+    else {
+        return;
+    };
+    let Some(block) = doc.blocks.get(st.block) else {
+        return;
+    };
+    let after = st
+        .figs
+        .iter()
+        .map(|f| doc.numbers[f.num].full_span().end)
+        .max()
+        .unwrap_or(block.span.end);
+    // Up to the next figure of the paragraph: the remark is about this statement only.
+    let until = doc
+        .numbers
+        .iter()
+        .map(|n| n.span.start)
+        .find(|&s| {
+            s > after
+                && s < block.span.end
+                && !doc.numbers.iter().any(|m| m.span.start == s && m.excluded)
+        })
+        .unwrap_or(block.span.end);
+    let Some(m) = comparator_re().captures(&doc.text[after..until]) else {
+        return;
+    };
+    let Some(word) = m.get(1) else { return };
+    let span = Span::new(after + word.start(), after + word.end());
+    let (Some(vt), Some(bt)) = (term(doc, st, v, 1), term(doc, st, b, -1)) else {
+        return;
+    };
+    let Some(diff) = vt.iv.minus(bt.iv) else {
+        return;
+    };
+    let zero = Interval::exact(Decimal::ZERO);
+    let holds = match word.as_str() {
+        "大于" | "高于" | "多于" | "超过" => diff.hi > Decimal::ZERO,
+        "小于" | "低于" | "少于" => diff.lo < Decimal::ZERO,
+        _ => diff.meets(zero),
+    };
+    out.push(Check {
+        kind: RelationKind::Change,
+        column: "决算与预算比较".into(),
+        target: vt.clone(),
+        terms: vec![
+            Term {
+                label: Column::Current.name().into(),
+                ..vt
+            },
+            Term {
+                label: b.column.name().into(),
+                ..bt
+            },
+        ],
+        expected: diff,
+        verdict: if holds {
+            Verdict::Holds
+        } else {
+            Verdict::WrongDirection { word: span }
+        },
+        note: None,
+        also: Vec::new(),
+    });
 }
 
 /// The value a change or rate is measured from: 本年 (or the first column that is not the base).
@@ -435,7 +519,9 @@ fn share(doc: &Doc, i: usize, st: &Statement, out: &mut Vec<Check>) {
                 }
             }
             Role::Completion { of } => {
-                let Some(wf) = st.values().find(|v| v.column == *of) else {
+                let Some(wf) = st.values().find(|v| {
+                    v.column == *of || (*of == Column::Budget && v.column == Column::AnyBudget)
+                }) else {
                     continue;
                 };
                 (wf.clone(), of.name().to_string(), of.name().to_string())
@@ -470,9 +556,19 @@ fn share(doc: &Doc, i: usize, st: &Statement, out: &mut Vec<Check>) {
             Verdict::Mismatch
         };
         let _ = denom_text;
+        // A completion ratio (完成年初预算的X%) is a rate of the budget, reported as one.
+        let completion = matches!(f.role, Role::Completion { .. });
         out.push(Check {
-            kind: RelationKind::Share,
-            column: "占比".into(),
+            kind: if completion {
+                RelationKind::Rate
+            } else {
+                RelationKind::Share
+            },
+            column: if completion {
+                "完成率".into()
+            } else {
+                "占比".into()
+            },
             target: Term {
                 num: f.num,
                 label: st.label.clone(),
