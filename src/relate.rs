@@ -78,6 +78,10 @@ pub fn interval_of(doc: &Doc, fig: &Fig) -> Option<Interval> {
         n.decimals
     };
     let v = n.value.checked_mul(fig.factor)?;
+    // Counts of people, projects and vehicles are exact; amounts and percentages are rounded.
+    if fig.dim == Dimension::Count && n.decimals == 0 {
+        return Some(Interval::exact(v));
+    }
     let half = half_ulp(decimals).checked_mul(fig.factor)?;
     Interval::around(v, half)
 }
@@ -411,6 +415,20 @@ fn share(doc: &Doc, i: usize, st: &Statement, out: &mut Vec<Check>) {
                     let Some(wf) = w.value(Column::Current, part_dim) else {
                         continue;
                     };
+                    // Only a whole the document states one way: two different 项目支出 (of
+                    // all funds, of 财政拨款) leave the share ambiguous.
+                    let Some(wi) = signed(doc, wf) else { continue };
+                    let ambiguous = statements
+                        .iter()
+                        .filter(|s| label::canonical(&s.label) == d)
+                        .any(|s| {
+                            s.value(Column::Current, part_dim)
+                                .and_then(|f| signed(doc, f))
+                                .is_some_and(|iv| !iv.meets(wi))
+                        });
+                    if ambiguous {
+                        continue;
+                    }
                     (wf.clone(), w.label.clone(), denom.clone())
                 } else {
                     continue;
@@ -625,8 +643,16 @@ fn sum(doc: &Doc, list: &List, out: &mut Vec<Check>) {
             .iter()
             .map(|p| p.share().and_then(|f| interval_of(doc, f)))
             .collect();
-        if let Some(sh) = shares.filter(|s| s.len() >= 2) {
-            if Interval::sum(sh).is_some_and(|s| s.meets(Interval::exact(HUNDRED))) {
+        // Integer shares leave room for a missing item of under 1%: with them, the stated
+        // shares must add to exactly 100.
+        let coarse = parts.iter().any(|p| {
+            p.share()
+                .is_some_and(|f| doc.numbers[f.num].significant_decimals == 0)
+        });
+        if let Some(sh) = shares.filter(|s| !s.is_empty()) {
+            let sum = Interval::sum(sh.iter().copied());
+            let exact = sh.iter().map(|i| i.mid()).sum::<Decimal>() == HUNDRED;
+            if sum.is_some_and(|s| s.meets(Interval::exact(HUNDRED))) && (!coarse || exact) {
                 reason = Some("各项占比合计为100%，所列项目完整".into());
             }
         }
@@ -648,9 +674,18 @@ fn sum(doc: &Doc, list: &List, out: &mut Vec<Check>) {
         .collect();
     // A change column fails whenever a value column does; report it only alone.
     let value_fails = failing.iter().any(|s| matches!(s.col, SumColumn::Value(_)));
+    // A part whose own change contradicts its direction word is reported there; its sign
+    // would make the change column fail here too.
+    let wrong_word = |s: &ColSum| {
+        s.parts.iter().any(|p| {
+            out.iter()
+                .any(|c| c.target.num == p.num && c.kind == RelationKind::Change && !c.holds())
+        })
+    };
     let failing: Vec<&ColSum> = failing
         .into_iter()
         .filter(|s| !value_fails || matches!(s.col, SumColumn::Value(_)))
+        .filter(|s| matches!(s.col, SumColumn::Value(_)) || !wrong_word(s))
         .collect();
     if let Some(first) = failing.first() {
         let note = reason
@@ -776,9 +811,15 @@ fn table_checks(doc: &Doc, t: usize, out: &mut Vec<Check>) {
             let Some(target) = fig_of(r, f.target).filter(|t| t.num != usize::MAX) else {
                 continue;
             };
-            // A bare figure in a percentage column (总计 … 1) is ambiguous: leave it.
+            // A bare figure among written percentages (总计 … 1) is ambiguous: leave it. A
+            // header that says % makes every figure of the column a percentage.
+            let pct_header = table
+                .header
+                .get(f.target)
+                .is_some_and(|h| h.contains('%') || h.contains('％') || h.contains('率'));
             if table.percent.get(f.target) == Some(&true)
                 && doc.numbers[target.num].unit != Unit::Percent
+                && !pct_header
             {
                 continue;
             }
@@ -931,7 +972,7 @@ fn same(doc: &Doc, out: &mut Vec<Check>) {
             if !matches!(f.dim, Dimension::Money) {
                 continue;
             }
-            let key = (label::canonical(&st.label), f.column, f.dim);
+            let key = (quantity_key(&st.label), f.column, f.dim);
             let Some(t) = term(doc, st, f, 1) else {
                 continue;
             };
@@ -972,6 +1013,18 @@ fn same(doc: &Doc, out: &mut Vec<Check>) {
                 }
             }
         }
+    }
+}
+
+/// The quantity a label names: 收入总计 and 支出总计 are always equal, so 收、支总计 states both.
+fn quantity_key(l: &str) -> String {
+    let c = label::canonical(l);
+    match c.as_str() {
+        "收、支总计" | "收支总计" | "收入总计" | "支出总计" => "收支总计".into(),
+        "财政拨款收、支总计" | "财政拨款收支总计" | "财政拨款收入总计" | "财政拨款支出总计" => {
+            "财政拨款收支总计".into()
+        }
+        _ => c,
     }
 }
 

@@ -458,7 +458,11 @@ pub fn blocks(text: &str, numbers: &[crate::extract::Number]) -> (Vec<Block>, Ve
                         .starts_with(['，', ',', '。', '；', ';', '、', '）', ')', '%', '％'])
                         || (unterminated && starts_with_amount(next_t))
                         || (unterminated && MID_PHRASE.iter().any(|w| prev.ends_with(w)))
-                        || (unterminated && prev.chars().count() >= 35);
+                        || (unterminated && prev.chars().count() >= 35)
+                        // A list item per line: `…占71%；` then `资本性支出…` goes on the list.
+                        || (prev.ends_with(['；', ';', '，', ','])
+                            && marker(next, lines[j].span.start).is_none()
+                            && !next_t.starts_with('#'));
                     if !continues {
                         break;
                     }
