@@ -84,11 +84,12 @@ fn edits(text: &str) -> Vec<Edit> {
             Box::new(move |t: &str| format!("{}7{}", &t[..at], &t[at..])),
         ));
     }
-    // A character in a narrative paragraph: a long line without any digit.
+    // A character in a narrative paragraph: after the first 。 of a long prose line (no table
+    // separators), so no figure is touched.
     if let Some((s, e)) = line_after(text, mid, |_, l| {
-        l.chars().count() > 30 && !l.contains(|c: char| c.is_ascii_digit() || c == '|' || c == '\t')
+        l.chars().count() > 30 && !l.contains(['|', '\t']) && l.contains('。')
     }) {
-        let at = s + text[s..e].char_indices().nth(10).map_or(0, |(i, _)| i);
+        let at = s + text[s..e].find('。').map_or(0, |i| i + '。'.len_utf8());
         out.push((
             "char_in_paragraph",
             Box::new(move |t: &str| format!("{}的{}", &t[..at], &t[at..])),
