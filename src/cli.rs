@@ -7,7 +7,6 @@ use std::io::Write;
 
 use serde_json::{json, Value};
 
-use crate::analysis::analyze;
 use crate::finding::{Applicability, Finding, Severity};
 use crate::text::encoding::PositionEncoding;
 use crate::text::{LineIndex, Span};
@@ -48,7 +47,7 @@ pub fn check(paths: &[String], format: Format, out: &mut dyn Write, err: &mut dy
     for path in paths {
         match read_report(path) {
             Ok(text) => {
-                let findings = analyze(&text).findings;
+                let findings = crate::engine::findings(&text);
                 checked.push(Checked {
                     path: path.clone(),
                     text,

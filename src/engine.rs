@@ -4,6 +4,7 @@
 use crate::analysis::{AmountInfo, Analysis, Heading, Relation, Term as PubTerm};
 use crate::extract::{self, Number};
 use crate::facts::{self, Facts, Role};
+use crate::finding::Finding;
 use crate::relate::{self, Check};
 use crate::rules;
 use crate::segment::{self, Block, BlockKind, Sentence};
@@ -20,6 +21,12 @@ pub struct Doc<'t> {
     pub facts: Facts,
     pub checks: Vec<Check>,
     pub lines: LineIndex,
+    /// For each number, the statement it belongs to.
+    pub stmt_of_num: Vec<Option<usize>>,
+    /// For each statement, the (first) list it is a part of.
+    pub list_of_part: Vec<Option<usize>>,
+    /// Statements by canonical label, in document order.
+    pub by_label: std::collections::HashMap<String, Vec<usize>>,
 }
 
 impl Doc<'_> {
@@ -47,6 +54,26 @@ impl Doc<'_> {
                 }
             }
         }
+        let mut stmt_of_num = vec![None; numbers.len()];
+        for (i, st) in facts.statements.iter().enumerate() {
+            for f in &st.figs {
+                stmt_of_num[f.num].get_or_insert(i);
+            }
+        }
+        let mut list_of_part = vec![None; facts.statements.len()];
+        for (l, list) in facts.lists.iter().enumerate() {
+            for &p in &list.parts {
+                list_of_part[p].get_or_insert(l);
+            }
+        }
+        let mut by_label: std::collections::HashMap<String, Vec<usize>> =
+            std::collections::HashMap::new();
+        for (i, st) in facts.statements.iter().enumerate() {
+            by_label
+                .entry(crate::label::canonical(&st.label))
+                .or_default()
+                .push(i);
+        }
         let mut doc = Doc {
             text,
             numbers,
@@ -56,6 +83,9 @@ impl Doc<'_> {
             facts,
             checks: Vec::new(),
             lines: LineIndex::new(text),
+            stmt_of_num,
+            list_of_part,
+            by_label,
         };
         doc.checks = relate::checks(&doc);
         doc
@@ -84,16 +114,25 @@ fn is_budget_report(text: &str) -> bool {
     head.contains("预算") && !head.contains("决算")
 }
 
-pub fn run(text: &str) -> Analysis {
-    let doc = Doc::build(text);
+/// Only the findings: what `suanpan check` needs, without the views the IDE shows.
+pub fn findings(text: &str) -> Vec<Finding> {
+    find(&Doc::build(text))
+}
+
+fn find(doc: &Doc) -> Vec<Finding> {
     let mut findings = Vec::new();
     for rule in rules::RULES {
-        (rule.check)(&doc, &mut findings);
+        (rule.check)(doc, &mut findings);
     }
     findings.sort_by_key(|f| (f.span.start, f.span.end, f.rule));
     findings.dedup_by(|a, b| a.rule == b.rule && a.span == b.span);
+    findings
+}
+
+pub fn run(text: &str) -> Analysis {
+    let doc = Doc::build(text);
     Analysis {
-        findings,
+        findings: find(&doc),
         relations: relations(&doc),
         amounts: amounts(&doc),
         outline: outline(&doc),

@@ -233,8 +233,28 @@ pub fn read(text: &str, numbers: &[Number], blocks: &[Block], sentences: &[Sente
             }
         }
     }
+    // Statements are made block by block: each block's are one range.
+    let mut by_block: Vec<std::ops::Range<usize>> = vec![0..0; blocks.len()];
+    for (i, s) in facts.statements.iter().enumerate() {
+        let r = &mut by_block[s.block];
+        if r.start == r.end {
+            *r = i..i + 1;
+        } else {
+            r.end = i + 1;
+        }
+    }
+    let ref_blocks: std::collections::HashSet<usize> = facts
+        .lists
+        .iter()
+        .filter(|l| l.opener == Opener::Reference)
+        .map(|l| {
+            blocks
+                .partition_point(|b| b.span.start <= l.at.start)
+                .saturating_sub(1)
+        })
+        .collect();
     for list in pending {
-        if let Some(parts) = items_below(blocks, &facts, list.at) {
+        if let Some(parts) = items_below(blocks, &by_block, &ref_blocks, list.at) {
             facts.lists.push(List { parts, ..list });
         }
     }
@@ -300,11 +320,11 @@ impl BlockReader<'_, '_> {
         }
         let mut head_label: Option<String> = None;
         for (ci, clause) in s.clauses.iter().enumerate() {
-            let in_clause: Vec<usize> = sentence_nums
-                .iter()
-                .copied()
-                .filter(|&i| clause.span.contains(self.numbers[i].span.start))
-                .collect();
+            let a =
+                sentence_nums.partition_point(|&i| self.numbers[i].span.start < clause.span.start);
+            let b =
+                sentence_nums.partition_point(|&i| self.numbers[i].span.start < clause.span.end);
+            let in_clause: Vec<usize> = sentence_nums[a..b].to_vec();
             let ctext = &text[clause.span.start..clause.span.end];
             if in_clause.is_empty() {
                 // `基本支出X万元，按经济分类：…`: a colon after a statement of this sentence.
@@ -731,10 +751,15 @@ fn direction_before(
 
 /// Items of a list whose opener ends its paragraph: the paragraphs below, grouped by the
 /// first marker level met, until a sibling or a higher heading.
-fn items_below(blocks: &[Block], facts: &Facts, opener_at: Span) -> Option<Vec<usize>> {
+fn items_below(
+    blocks: &[Block],
+    by_block: &[std::ops::Range<usize>],
+    ref_blocks: &std::collections::HashSet<usize>,
+    opener_at: Span,
+) -> Option<Vec<usize>> {
     let ob = blocks
-        .iter()
-        .position(|b| b.span.contains(opener_at.start) || b.span.end == opener_at.end)?;
+        .partition_point(|b| b.span.start <= opener_at.start)
+        .checked_sub(1)?;
     // The level that ends the list: the opener's own marker, or its section heading's.
     let stop_level = blocks[ob].level.or_else(|| {
         blocks[..ob]
@@ -767,13 +792,7 @@ fn items_below(blocks: &[Block], facts: &Facts, opener_at: Span) -> Option<Vec<u
                 break;
             }
         }
-        let stmts: Vec<usize> = facts
-            .statements
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| s.block == b)
-            .map(|(i, _)| i)
-            .collect();
+        let stmts: Vec<usize> = by_block[b].clone().collect();
         if item_level.is_none() {
             item_level = Some(block.level);
         }
@@ -786,10 +805,7 @@ fn items_below(blocks: &[Block], facts: &Facts, opener_at: Span) -> Option<Vec<u
             _ => {
                 // Unmarked items: each paragraph one item, ending at a marked block or at a
                 // paragraph that is not a single statement (a list of its own, a remark).
-                let starts_list = facts
-                    .lists
-                    .iter()
-                    .any(|l| l.opener == Opener::Reference && block.span.contains(l.at.start));
+                let starts_list = ref_blocks.contains(&b);
                 if block.level.is_some()
                     || block.kind == BlockKind::Heading
                     || starts_list

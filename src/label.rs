@@ -117,8 +117,32 @@ pub fn is_generic(s: &str) -> bool {
     GENERIC.contains(&s)
 }
 
-/// Normalise the text written before a figure.
+/// Normalise the text written before a figure. Reports repeat the same few dozen labels
+/// thousands of times, so results are remembered (per thread, bounded).
 pub fn normalize(raw: &str) -> Label {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    thread_local! {
+        static CACHE: RefCell<HashMap<String, Label>> = RefCell::new(HashMap::new());
+    }
+    if raw.len() > 200 {
+        return normalize_uncached(raw);
+    }
+    CACHE.with(|c| {
+        if let Some(l) = c.borrow().get(raw) {
+            return l.clone();
+        }
+        let l = normalize_uncached(raw);
+        let mut c = c.borrow_mut();
+        if c.len() >= 50_000 {
+            c.clear();
+        }
+        c.insert(raw.to_string(), l.clone());
+        l
+    })
+}
+
+fn normalize_uncached(raw: &str) -> Label {
     let mut s = strip_re().replace_all(raw, "").into_owned();
     let mut level = None;
     for (mark, l) in [
@@ -136,7 +160,8 @@ pub fn normalize(raw: &str) -> Label {
     }
     let column = column_of(&s);
     // Fund names keep their 预算 (一般公共预算财政拨款 is a qualifier, not a column).
-    for (i, f) in FUNDS.iter().enumerate() {
+    let has_fund = FUNDS.iter().any(|f| s.contains(f));
+    for (i, f) in FUNDS.iter().enumerate().filter(|_| has_fund) {
         s = s.replace(f, &format!("\u{E000}{i}"));
     }
     for w in COLUMN_WORDS.iter().chain(FILLERS) {
@@ -144,7 +169,7 @@ pub fn normalize(raw: &str) -> Label {
             s = s.replace(w, "");
         }
     }
-    for (i, f) in FUNDS.iter().enumerate() {
+    for (i, f) in FUNDS.iter().enumerate().filter(|_| has_fund) {
         s = s.replace(&format!("\u{E000}{i}"), f);
     }
     s = s
@@ -175,12 +200,27 @@ pub fn normalize(raw: &str) -> Label {
 
 /// Canonical comparison of two labels: 的 and a few synonyms do not matter.
 pub fn canonical(s: &str) -> String {
-    s.replace('的', "")
-        .replace("费用", "费")
-        .replace("（", "(")
-        .replace("）", ")")
-        .replace("(境)", "")
-        .replace("境", "")
+    // One pass: drop 的 and 境 (因公出国（境）费 = 因公出国费), 费用 → 费, full-width
+    // parentheses → ASCII, and an emptied `()` left by （境）.
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '的' | '境' => {}
+            '用' if out.ends_with('费') => {}
+            '（' | '(' => out.push('('),
+            '）' | ')' => {
+                if out.ends_with('(') {
+                    out.pop();
+                } else {
+                    out.push(')');
+                }
+            }
+            c => out.push(c),
+        }
+        let _ = chars.peek();
+    }
+    out
 }
 
 #[cfg(test)]

@@ -4,6 +4,8 @@
 //! table formula, the same quantity stated twice) becomes a `Check` with a verdict. The rules
 //! turn failing checks into findings; the IDE shows all of them on hover.
 
+use std::collections::HashSet;
+
 use rust_decimal::Decimal;
 
 use crate::analysis::RelationKind;
@@ -129,8 +131,14 @@ pub fn checks(doc: &Doc) -> Vec<Check> {
     for (i, st) in doc.facts.statements.iter().enumerate() {
         share(doc, i, st, &mut out);
     }
+    // Change figures whose own check failed: their sign says nothing about a column sum.
+    let failed_changes: HashSet<usize> = out
+        .iter()
+        .filter(|c| c.kind == RelationKind::Change && !c.holds())
+        .map(|c| c.target.num)
+        .collect();
     for list in &doc.facts.lists {
-        sum(doc, list, &mut out);
+        sum(doc, list, &failed_changes, &mut out);
     }
     for t in 0..doc.tables.len() {
         table_checks(doc, t, &mut out);
@@ -171,16 +179,12 @@ fn comparison(doc: &Doc, st: &Statement, out: &mut Vec<Check>) {
         .max()
         .unwrap_or(block.span.end);
     // Up to the next figure of the paragraph: the remark is about this statement only.
-    let until = doc
-        .numbers
+    let next = doc.numbers.partition_point(|n| n.span.start < after);
+    let until = doc.numbers[next..]
         .iter()
-        .map(|n| n.span.start)
-        .find(|&s| {
-            s > after
-                && s < block.span.end
-                && !doc.numbers.iter().any(|m| m.span.start == s && m.excluded)
-        })
-        .unwrap_or(block.span.end);
+        .find(|n| !n.excluded)
+        .map_or(block.span.end, |n| n.span.start.min(block.span.end))
+        .max(after);
     let Some(m) = comparator_re().captures(&doc.text[after..until]) else {
         return;
     };
@@ -435,7 +439,11 @@ fn rate_check(doc: &Doc, st: &Statement, out: &mut Vec<Check>) {
 
 /// The list a statement is a part of, if any.
 fn list_of<'d>(doc: &'d Doc, i: usize) -> Option<&'d List> {
-    doc.facts.lists.iter().find(|l| l.parts.contains(&i))
+    doc.list_of_part
+        .get(i)
+        .copied()
+        .flatten()
+        .map(|l| &doc.facts.lists[l])
 }
 
 /// Whether a share's words for its whole (`占收入合计的`) may name `total`.
@@ -489,10 +497,13 @@ fn share(doc: &Doc, i: usize, st: &Statement, out: &mut Vec<Check>) {
                     if d.is_empty() || label::is_generic(&d) {
                         continue;
                     }
-                    let Some(w) = statements[..i]
+                    let same_label = doc.by_label.get(&d).map(Vec::as_slice).unwrap_or_default();
+                    let before = same_label.partition_point(|&k| k < i);
+                    let Some(w) = same_label[..before]
                         .iter()
                         .rev()
-                        .find(|s| label::canonical(&s.label) == d && s.table.is_none())
+                        .map(|&k| &statements[k])
+                        .find(|s| s.table.is_none())
                     else {
                         continue;
                     };
@@ -502,14 +513,11 @@ fn share(doc: &Doc, i: usize, st: &Statement, out: &mut Vec<Check>) {
                     // Only a whole the document states one way: two different 项目支出 (of
                     // all funds, of 财政拨款) leave the share ambiguous.
                     let Some(wi) = signed(doc, wf) else { continue };
-                    let ambiguous = statements
-                        .iter()
-                        .filter(|s| label::canonical(&s.label) == d)
-                        .any(|s| {
-                            s.value(Column::Current, part_dim)
-                                .and_then(|f| signed(doc, f))
-                                .is_some_and(|iv| !iv.meets(wi))
-                        });
+                    let ambiguous = same_label.iter().map(|&k| &statements[k]).any(|s| {
+                        s.value(Column::Current, part_dim)
+                            .and_then(|f| signed(doc, f))
+                            .is_some_and(|iv| !iv.meets(wi))
+                    });
                     if ambiguous {
                         continue;
                     }
@@ -642,7 +650,7 @@ fn part_in<'s>(
     })
 }
 
-fn sum(doc: &Doc, list: &List, out: &mut Vec<Check>) {
+fn sum(doc: &Doc, list: &List, failed_changes: &HashSet<usize>, out: &mut Vec<Check>) {
     let statements = &doc.facts.statements;
     let total = &statements[list.total];
     let Some(dim) = total.dim() else { return };
@@ -772,12 +780,7 @@ fn sum(doc: &Doc, list: &List, out: &mut Vec<Check>) {
     let value_fails = failing.iter().any(|s| matches!(s.col, SumColumn::Value(_)));
     // A part whose own change contradicts its direction word is reported there; its sign
     // would make the change column fail here too.
-    let wrong_word = |s: &ColSum| {
-        s.parts.iter().any(|p| {
-            out.iter()
-                .any(|c| c.target.num == p.num && c.kind == RelationKind::Change && !c.holds())
-        })
-    };
+    let wrong_word = |s: &ColSum| s.parts.iter().any(|p| failed_changes.contains(&p.num));
     let failing: Vec<&ColSum> = failing
         .into_iter()
         .filter(|s| !value_fails || matches!(s.col, SumColumn::Value(_)))

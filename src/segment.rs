@@ -88,10 +88,11 @@ pub fn sentences(text: &str, block: usize, span: Span, protected: &[Span]) -> Ve
         }
         // 、 separates listed figures (论文28项、发明48项) but not words (收、支总计).
         if c == '、' {
-            let last_end = protected[..p]
-                .iter()
-                .rev()
-                .find(|s| s.end <= at && s.start >= clause_start)
+            // Only the last number before the 、 matters (protected spans are in text order).
+            let last_end = p
+                .checked_sub(1)
+                .map(|q| protected[q])
+                .filter(|s| s.end <= at && s.start >= clause_start)
                 .map(|s| s.end);
             const UNITS: &[&str] = &[
                 "", "元", "万元", "千元", "亿元", "%", "％", "项", "人", "名", "次", "个", "辆",
@@ -473,13 +474,17 @@ pub fn blocks(text: &str, numbers: &[crate::extract::Number]) -> (Vec<Block>, Ve
                 let span = Span::new(start, end);
                 let m = marker(&text[start..line.span.end], start);
                 let body = &text[span.start..span.end];
-                let has_amount = numbers.iter().any(|n| {
-                    span.contains(n.span.start)
-                        && matches!(
+                // Numbers are in text order: look only at those inside the block.
+                let first = numbers.partition_point(|n| n.span.start < span.start);
+                let has_amount = numbers[first..]
+                    .iter()
+                    .take_while(|n| n.span.start < span.end)
+                    .any(|n| {
+                        matches!(
                             n.dimension(),
                             crate::extract::Dimension::Money | crate::extract::Dimension::Percent
                         )
-                });
+                    });
                 let trimmed = body.trim_end_matches(|c: char| c.is_whitespace() || c == '\u{3000}');
                 let heading = matches!(
                     m,

@@ -23,7 +23,7 @@ use crate::analysis::RelationKind;
 use crate::engine::Doc;
 use crate::extract::words::flip;
 use crate::finding::{Applicability, Edit, Finding, Fix, Severity};
-use crate::relate::Verdict;
+use crate::relate::{Check, Verdict};
 use crate::rules::shown;
 
 pub fn check(doc: &Doc, out: &mut Vec<Finding>) {
@@ -32,6 +32,28 @@ pub fn check(doc: &Doc, out: &mut Vec<Finding>) {
         .iter()
         .filter(|c| matches!(c.verdict, Verdict::WrongDirection { .. }))
         .collect();
+    // The wrong words of each statement, so that a change and its rate share one finding.
+    let mut by_statement: std::collections::HashMap<usize, Vec<usize>> =
+        std::collections::HashMap::new();
+    for (i, c) in wrong.iter().enumerate() {
+        if let Some(s) = doc.stmt_of_num.get(c.target.num).copied().flatten() {
+            by_statement.entry(s).or_default().push(i);
+        }
+    }
+    let siblings = |c: &Check| -> Vec<&Check> {
+        doc.stmt_of_num
+            .get(c.target.num)
+            .copied()
+            .flatten()
+            .and_then(|s| by_statement.get(&s))
+            .map(|v| {
+                v.iter()
+                    .map(|&i| wrong[i])
+                    .filter(|o| !std::ptr::eq(*o, c))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
     for c in &wrong {
         let Verdict::WrongDirection { word } = c.verdict else {
             continue;
@@ -50,9 +72,9 @@ pub fn check(doc: &Doc, out: &mut Vec<Finding>) {
         let comparison = c.column == "决算与预算比较";
         // A wrong rate word in the same statement as a wrong change word: one finding, one fix.
         if c.kind == RelationKind::Rate
-            && wrong.iter().any(|o| {
-                o.kind == RelationKind::Change && same_statement(doc, o.target.num, c.target.num)
-            })
+            && siblings(c)
+                .iter()
+                .any(|o| o.kind == RelationKind::Change && o.column != "决算与预算比较")
         {
             continue;
         }
@@ -60,10 +82,11 @@ pub fn check(doc: &Doc, out: &mut Vec<Finding>) {
             span: word,
             new_text: opposite.to_string(),
         }];
-        if c.kind == RelationKind::Change {
-            for r in wrong.iter().filter(|r| {
-                r.kind == RelationKind::Rate && same_statement(doc, c.target.num, r.target.num)
-            }) {
+        if c.kind == RelationKind::Change && !comparison {
+            for r in siblings(c)
+                .into_iter()
+                .filter(|r| r.kind == RelationKind::Rate)
+            {
                 if let Verdict::WrongDirection { word: rw } = r.verdict {
                     if let Some(o) = flip(&doc.text[rw.start..rw.end]) {
                         edits.push(Edit {
@@ -111,13 +134,6 @@ pub fn check(doc: &Doc, out: &mut Vec<Finding>) {
             }),
         );
     }
-}
-
-fn same_statement(doc: &Doc, a: usize, b: usize) -> bool {
-    doc.facts
-        .statements
-        .iter()
-        .any(|s| s.figs.iter().any(|f| f.num == a) && s.figs.iter().any(|f| f.num == b))
 }
 
 #[cfg(test)]
