@@ -178,7 +178,10 @@ fn numbers_beyond_decimal_and_odd_forms() {
 #[test]
 fn invalid_utf8_names_the_file_and_the_offset() {
     let dir = Dir::new("utf8");
-    let bad = dir.write("bad.txt", b"\xe6\x94\xb6\xe5\x85\xa5\xff\xfe1,000\xe5\x85\x83");
+    let bad = dir.write(
+        "bad.txt",
+        b"\xe6\x94\xb6\xe5\x85\xa5\xff\xfe1,000\xe5\x85\x83",
+    );
     let surrogate = dir.write("surrogate.txt", b"abc\xed\xa0\x80def");
     let good = dir.write(
         "good.txt",
@@ -315,7 +318,11 @@ fn malformed_messages_are_answered_and_the_session_goes_on() {
     assert_eq!(diags.len(), 1, "{diags:?}");
     c.alive(&u);
     let n = parse_errors(&c);
-    assert!(n >= bodies.len(), "{n} parse errors for {} bad bodies", bodies.len());
+    assert!(
+        n >= bodies.len(),
+        "{n} parse errors for {} bad bodies",
+        bodies.len()
+    );
     assert_eq!(c.finish().code(), Some(0));
 }
 
@@ -359,7 +366,10 @@ fn requests_for_an_unopened_document() {
             "textDocument/hover",
             json!({"textDocument": {"uri": u}, "position": pos}),
         ),
-        ("textDocument/documentSymbol", json!({"textDocument": {"uri": u}})),
+        (
+            "textDocument/documentSymbol",
+            json!({"textDocument": {"uri": u}}),
+        ),
         (
             "textDocument/inlayHint",
             json!({"textDocument": {"uri": u}, "range": range((0, 0), (9, 0))}),
@@ -378,7 +388,10 @@ fn requests_for_an_unopened_document() {
             json!({"textDocument": {"uri": u}, "position": pos,
                    "context": {"includeDeclaration": true}}),
         ),
-        ("textDocument/diagnostic", json!({"textDocument": {"uri": u}})),
+        (
+            "textDocument/diagnostic",
+            json!({"textDocument": {"uri": u}}),
+        ),
     ] {
         let r = c.request(method, params);
         assert!(
@@ -432,7 +445,10 @@ fn edit_past_the_end_and_version_going_backwards() {
             "textDocument/hover",
             json!({"textDocument": {"uri": u}, "position": {"line": 0, "character": 6}}),
         );
-        assert!(r["result"].is_null(), "no hover on an out-of-sync document: {r}");
+        assert!(
+            r["result"].is_null(),
+            "no hover on an out-of-sync document: {r}"
+        );
         // The other document is unaffected.
         let r = c.request(
             "textDocument/hover",
@@ -499,12 +515,16 @@ fn lone_surrogate_in_an_edit_is_not_lost_silently() {
     // Insert the missing figure text at a place that only lines up if the edit was applied.
     c.change(&u, 3, range((0, 6), (0, 6)), "");
     let from = 0;
-    let outcome = c.wait_for(from, "version 3 published or the document reported out of sync", |n| {
-        (n["method"] == "textDocument/publishDiagnostics"
-            && n["params"]["uri"] == u
-            && n["params"]["version"] == 3)
-            || n["method"] == "window/showMessage"
-    });
+    let outcome = c.wait_for(
+        from,
+        "version 3 published or the document reported out of sync",
+        |n| {
+            (n["method"] == "textDocument/publishDiagnostics"
+                && n["params"]["uri"] == u
+                && n["params"]["version"] == 3)
+                || n["method"] == "window/showMessage"
+        },
+    );
     if outcome["method"] == "textDocument/publishDiagnostics" {
         // Applied: the finding moved right by the two inserted UTF-16 units.
         let d = &outcome["params"]["diagnostics"][0];
@@ -629,7 +649,10 @@ fn header_flood_is_skipped_in_bounded_time() {
     c.write_raw(flood.as_bytes());
     c.alive(&u);
     let took = started.elapsed();
-    eprintln!("{} bytes of unterminated headers skipped in {took:.2?}", flood.len());
+    eprintln!(
+        "{} bytes of unterminated headers skipped in {took:.2?}",
+        flood.len()
+    );
     assert!(took < Duration::from_secs(20), "{took:?}");
     assert_eq!(c.finish().code(), Some(0));
 }

@@ -13,8 +13,20 @@ mod checks;
 /// Pieces of text that matter: outside the BMP, CRLF and lone CR, full-width punctuation,
 /// figures, a table row, a 其中 list.
 const PIECES: &[&str] = &[
-    "𠮷", "\r\n", "\r", "\n", "，", "。", "1,234.56", "万元", "其中：", "|a|b|\n|---|---|\n",
-    "收入合计1,000元，其中：财政拨款600元，其他收入400元。", "\u{feff}", "é", "",
+    "𠮷",
+    "\r\n",
+    "\r",
+    "\n",
+    "，",
+    "。",
+    "1,234.56",
+    "万元",
+    "其中：",
+    "|a|b|\n|---|---|\n",
+    "收入合计1,000元，其中：财政拨款600元，其他收入400元。",
+    "\u{feff}",
+    "é",
+    "",
 ];
 
 #[derive(Debug, Arbitrary)]

@@ -100,7 +100,8 @@ impl Framer {
                 if self.buf.len() > MAX_HEADER {
                     let drop = self.buf.len() - HEADER.len();
                     self.buf.drain(..drop);
-                    if let Some(f) = self.garbage(format!("skipped {drop} bytes without a header")) {
+                    if let Some(f) = self.garbage(format!("skipped {drop} bytes without a header"))
+                    {
                         return Some(f);
                     }
                 }
@@ -185,7 +186,10 @@ pub fn repair_surrogates(body: &[u8]) -> Option<Vec<u8>> {
             Some(b'u') => match hex4(&body[i + 2..]) {
                 Some(0xD800..=0xDBFF) => {
                     let pair = body.get(i + 6..i + 8) == Some(b"\\u")
-                        && matches!(hex4(&body[(i + 8).min(body.len())..]), Some(0xDC00..=0xDFFF));
+                        && matches!(
+                            hex4(&body[(i + 8).min(body.len())..]),
+                            Some(0xDC00..=0xDFFF)
+                        );
                     if pair {
                         out.extend_from_slice(&body[i..i + 12]);
                         i += 12;
@@ -290,7 +294,8 @@ mod tests {
 
     #[test]
     fn lone_surrogates_become_replacement_characters() {
-        let body = br#"{"jsonrpc":"2.0","method":"x","params":{"t":"a\ud800b\udc00\ud83d\ude00\\ud800"}}"#;
+        let body =
+            br#"{"jsonrpc":"2.0","method":"x","params":{"t":"a\ud800b\udc00\ud83d\ude00\\ud800"}}"#;
         let got = all(frame(std::str::from_utf8(body).unwrap()).as_bytes(), 5);
         let [Frame::Message(m)] = got.as_slice() else {
             panic!("{got:?}")
@@ -303,7 +308,9 @@ mod tests {
     fn a_flood_of_garbage_is_one_error() {
         let mut input = "Content-Length: 1\r\n".repeat(5000);
         input.push_str("\r\n}");
-        input.push_str(&frame(r#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#));
+        input.push_str(&frame(
+            r#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#,
+        ));
         for chunk in [7, 4096, 1 << 20] {
             let got = all(input.as_bytes(), chunk);
             assert!(got.len() <= 3, "{chunk}: {} frames", got.len());
