@@ -39,6 +39,14 @@ impl Doc<'_> {
             .collect();
         let mut facts = facts::read(text, &numbers, &blocks, &sentences);
         facts::add_tables(&mut facts, &blocks, &tables, &numbers);
+        if is_budget_report(text) {
+            // In a 预算说明 the year's figure is its budget: 收入预算合计 is 本年收入合计.
+            for f in facts.statements.iter_mut().flat_map(|s| s.figs.iter_mut()) {
+                if f.column == crate::extract::words::Column::AnyBudget {
+                    f.column = crate::extract::words::Column::Current;
+                }
+            }
+        }
         let mut doc = Doc {
             text,
             numbers,
@@ -63,6 +71,17 @@ impl Doc<'_> {
     pub fn line_no(&self, offset: usize) -> usize {
         self.lines.line_of(offset) + 1
     }
+}
+
+/// A 部门预算说明 (the year's budget) rather than a 决算说明 (the year's outturn): told by its
+/// title, the first non-empty line.
+fn is_budget_report(text: &str) -> bool {
+    let head: String = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .take(2)
+        .collect();
+    head.contains("预算") && !head.contains("决算")
 }
 
 pub fn run(text: &str) -> Analysis {

@@ -209,6 +209,7 @@ pub fn read(text: &str, numbers: &[Number], blocks: &[Block], sentences: &[Sente
             open: Vec::new(),
             last_stmt_before_block: None,
             share_whole: None,
+            block_span: block.span,
         };
         // Only the paragraph right above may hold the total of a paragraph starting with 其中.
         reader.last_stmt_before_block = reader
@@ -269,6 +270,7 @@ struct BlockReader<'a, 't> {
     last_stmt_before_block: Option<usize>,
     /// A figure of the whole inside a share clause, and where its clause starts.
     share_whole: Option<(usize, usize)>,
+    block_span: Span,
 }
 
 impl BlockReader<'_, '_> {
@@ -280,13 +282,22 @@ impl BlockReader<'_, '_> {
             let b = nums.partition_point(|&i| self.numbers[i].span.start < s.span.end);
             nums[a..b].to_vec()
         };
-        let money_units: Vec<(usize, u32)> = sentence_nums
-            .iter()
-            .filter_map(|&i| match self.numbers[i].unit {
-                Unit::Money { factor, .. } => Some((self.numbers[i].span.start, factor)),
-                _ => None,
-            })
-            .collect();
+        let money_of = |idx: &[usize]| -> Vec<(usize, u32)> {
+            idx.iter()
+                .filter_map(|&i| match self.numbers[i].unit {
+                    Unit::Money { factor, .. } => Some((self.numbers[i].span.start, factor)),
+                    _ => None,
+                })
+                .collect()
+        };
+        let mut money_units = money_of(&sentence_nums);
+        if money_units.is_empty() {
+            // `…7,630.77万元，占…。较上年增加442.12，增长6.15%。`: the paragraph's unit.
+            let bs = self.block_span;
+            let a = nums.partition_point(|&i| self.numbers[i].span.start < bs.start);
+            let b = nums.partition_point(|&i| self.numbers[i].span.start < bs.end);
+            money_units = money_of(&nums[a..b]);
+        }
         let mut head_label: Option<String> = None;
         for (ci, clause) in s.clauses.iter().enumerate() {
             let in_clause: Vec<usize> = sentence_nums
@@ -734,11 +745,24 @@ fn items_below(blocks: &[Block], facts: &Facts, opener_at: Span) -> Option<Vec<u
     });
     let mut item_level: Option<Option<u8>> = None;
     let mut items: Vec<Vec<usize>> = Vec::new();
+    // Items numbered like the section around them (`（二）…结构情况` / `（一）“公共安全（类）”
+    // 支出…`) are paragraphs, not headings: they set the level themselves, and the list ends at
+    // the next heading.
+    let first = blocks.get(ob + 1);
+    let own_level = blocks[ob].marker.is_none()
+        && first.is_some_and(|f| f.kind == BlockKind::Paragraph && f.level.is_some());
     for (b, block) in blocks.iter().enumerate().skip(ob + 1) {
         if matches!(block.kind, BlockKind::Table(_)) {
             break;
         }
-        if let (Some(l), Some(stop)) = (block.level, stop_level) {
+        if own_level {
+            let il = first.and_then(|f| f.level);
+            if block.kind == BlockKind::Heading
+                || block.level.is_some_and(|l| il.is_some_and(|il| l < il))
+            {
+                break;
+            }
+        } else if let (Some(l), Some(stop)) = (block.level, stop_level) {
             if l <= stop {
                 break;
             }

@@ -30,21 +30,21 @@ impl Interval {
         (self.lo + self.hi) / Decimal::TWO
     }
 
-    pub fn add(self, o: Interval) -> Option<Interval> {
+    pub fn plus(self, o: Interval) -> Option<Interval> {
         Some(Interval {
             lo: self.lo.checked_add(o.lo)?,
             hi: self.hi.checked_add(o.hi)?,
         })
     }
 
-    pub fn sub(self, o: Interval) -> Option<Interval> {
+    pub fn minus(self, o: Interval) -> Option<Interval> {
         Some(Interval {
             lo: self.lo.checked_sub(o.hi)?,
             hi: self.hi.checked_sub(o.lo)?,
         })
     }
 
-    pub fn neg(self) -> Interval {
+    pub fn negated(self) -> Interval {
         Interval {
             lo: -self.hi,
             hi: -self.lo,
@@ -61,7 +61,7 @@ impl Interval {
     }
 
     /// `self ÷ o`; None when `o` may be zero (the quotient is unbounded) or on overflow.
-    pub fn div(self, o: Interval) -> Option<Interval> {
+    pub fn over(self, o: Interval) -> Option<Interval> {
         if o.lo <= Decimal::ZERO && o.hi >= Decimal::ZERO {
             return None;
         }
@@ -83,7 +83,7 @@ impl Interval {
     pub fn sum(items: impl IntoIterator<Item = Interval>) -> Option<Interval> {
         items
             .into_iter()
-            .try_fold(Interval::exact(Decimal::ZERO), |acc, i| acc.add(i))
+            .try_fold(Interval::exact(Decimal::ZERO), |acc, i| acc.plus(i))
     }
 }
 
@@ -102,16 +102,16 @@ mod tests {
     #[test]
     fn rounding_slack_is_not_an_error() {
         // 810.84 + 79.32 = 890.16 against a stated 890.17: each part is ±0.005.
-        let s = iv("810.84", 2).add(iv("79.32", 2)).unwrap();
+        let s = iv("810.84", 2).plus(iv("79.32", 2)).unwrap();
         assert!(s.meets(iv("890.17", 2)));
         // 890.17 + 255.64 = 1145.81 against 1145.80.
         assert!(iv("890.17", 2)
-            .add(iv("255.64", 2))
+            .plus(iv("255.64", 2))
             .unwrap()
             .meets(iv("1145.80", 2)));
         // but 0.03 off on two parts is not rounding.
         assert!(!iv("810.84", 2)
-            .add(iv("79.32", 2))
+            .plus(iv("79.32", 2))
             .unwrap()
             .meets(iv("890.19", 2)));
     }
@@ -119,12 +119,12 @@ mod tests {
     #[test]
     fn quotients_propagate_rounding() {
         let q = iv("255.64", 2)
-            .div(iv("259.11", 2))
+            .over(iv("259.11", 2))
             .unwrap()
             .scale(d("100"))
             .unwrap();
         assert!(q.meets(iv("99", 0)));
         assert!(!q.meets(iv("98", 0)));
-        assert!(iv("1", 0).div(iv("0", 2)).is_none());
+        assert!(iv("1", 0).over(iv("0", 2)).is_none());
     }
 }

@@ -78,7 +78,7 @@ fn explain(rule: Option<&str>) -> i32 {
         }
         Some(id) => match suanpan::rules::RULES.iter().find(|r| r.id == id) {
             Some(r) => {
-                println!("# {}\n\n{}", r.id, r.doc());
+                println!("{}", r.doc());
                 0
             }
             None => {

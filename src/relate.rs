@@ -78,6 +78,10 @@ pub fn interval_of(doc: &Doc, fig: &Fig) -> Option<Interval> {
         n.decimals
     };
     let v = n.value.checked_mul(fig.factor)?;
+    // Counts of people, projects and vehicles are exact; amounts and percentages are rounded.
+    if fig.dim == Dimension::Count && n.decimals == 0 {
+        return Some(Interval::exact(v));
+    }
     let half = half_ulp(decimals).checked_mul(fig.factor)?;
     Interval::around(v, half)
 }
@@ -89,14 +93,14 @@ fn signed(doc: &Doc, fig: &Fig) -> Option<Interval> {
     Some(match fig.role {
         Role::Change { dir, .. } | Role::Rate { dir, .. } => {
             if dir == Direction::Down {
-                iv.neg()
+                iv.negated()
             } else {
                 iv
             }
         }
         _ => {
             if doc.numbers[fig.num].sign.is_some() {
-                iv.neg()
+                iv.negated()
             } else {
                 iv
             }
@@ -132,11 +136,95 @@ pub fn checks(doc: &Doc) -> Vec<Check> {
         table_checks(doc, t, &mut out);
     }
     same(doc, &mut out);
+    for st in &doc.facts.statements {
+        comparison(doc, st, &mut out);
+    }
     out
 }
 
+fn comparator_re() -> &'static regex::Regex {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    RE.get_or_init(|| {
+        regex::Regex::new(r"决算数?(大于|小于|等于|高于|低于|多于|少于|超过)(?:年初)?预算数?")
+            .expect("comparator regex")
+    })
+}
+
+/// `决算数大于/小于/等于年初预算数` after a statement of both values: the word must agree.
+fn comparison(doc: &Doc, st: &Statement, out: &mut Vec<Check>) {
+    let Some(v) = st.value(Column::Current, Dimension::Money) else {
+        return;
+    };
+    let Some(b) = st
+        .value(Column::Budget, Dimension::Money)
+        .or_else(|| st.value(Column::AnyBudget, Dimension::Money))
+    else {
+        return;
+    };
+    let Some(block) = doc.blocks.get(st.block) else {
+        return;
+    };
+    let after = st
+        .figs
+        .iter()
+        .map(|f| doc.numbers[f.num].full_span().end)
+        .max()
+        .unwrap_or(block.span.end);
+    // Up to the next figure of the paragraph: the remark is about this statement only.
+    let until = doc
+        .numbers
+        .iter()
+        .map(|n| n.span.start)
+        .find(|&s| {
+            s > after
+                && s < block.span.end
+                && !doc.numbers.iter().any(|m| m.span.start == s && m.excluded)
+        })
+        .unwrap_or(block.span.end);
+    let Some(m) = comparator_re().captures(&doc.text[after..until]) else {
+        return;
+    };
+    let Some(word) = m.get(1) else { return };
+    let span = Span::new(after + word.start(), after + word.end());
+    let (Some(vt), Some(bt)) = (term(doc, st, v, 1), term(doc, st, b, -1)) else {
+        return;
+    };
+    let Some(diff) = vt.iv.minus(bt.iv) else {
+        return;
+    };
+    let zero = Interval::exact(Decimal::ZERO);
+    let holds = match word.as_str() {
+        "大于" | "高于" | "多于" | "超过" => diff.hi > Decimal::ZERO,
+        "小于" | "低于" | "少于" => diff.lo < Decimal::ZERO,
+        _ => diff.meets(zero),
+    };
+    out.push(Check {
+        kind: RelationKind::Change,
+        column: "决算与预算比较".into(),
+        target: vt.clone(),
+        terms: vec![
+            Term {
+                label: Column::Current.name().into(),
+                ..vt
+            },
+            Term {
+                label: b.column.name().into(),
+                ..bt
+            },
+        ],
+        expected: diff,
+        verdict: if holds {
+            Verdict::Holds
+        } else {
+            Verdict::WrongDirection { word: span }
+        },
+        note: None,
+        also: Vec::new(),
+    });
+}
+
 /// The value a change or rate is measured from: 本年 (or the first column that is not the base).
-fn current<'s>(st: &'s Statement, base: Column, dim: Dimension) -> Option<&'s Fig> {
+fn current(st: &Statement, base: Column, dim: Dimension) -> Option<&Fig> {
     st.value(Column::Current, dim)
         .filter(|_| base != Column::Current)
         .or_else(|| st.values().find(|f| f.column != base && f.dim == dim))
@@ -153,13 +241,13 @@ fn change_and_rate(doc: &Doc, st: &Statement, out: &mut Vec<Check>) {
         else {
             return;
         };
-        let Some(diff) = vi.sub(bi) else { return };
+        let Some(diff) = vi.minus(bi) else { return };
         let Role::Change { dir, word } = c.role else {
             return;
         };
         let mut verdict = if ci.meets(diff) {
             Verdict::Holds
-        } else if ci.neg().meets(diff)
+        } else if ci.negated().meets(diff)
             && !diff.meets(Interval::exact(Decimal::ZERO))
             && dir != Direction::Flat
         {
@@ -169,7 +257,7 @@ fn change_and_rate(doc: &Doc, st: &Statement, out: &mut Vec<Check>) {
         };
         if verdict == Verdict::Mismatch {
             verdict = rescale(doc, &[(v, 1), (b, -1)], c, diff, |t, e| {
-                t.meets(e) || t.neg().meets(e)
+                t.meets(e) || t.negated().meets(e)
             })
             .unwrap_or(Verdict::Mismatch);
         }
@@ -235,7 +323,7 @@ fn rescale(
                 if j == k {
                     iv = iv.scale(s)?;
                 }
-                sum = sum.add(if coef < 0 { iv.neg() } else { iv })?;
+                sum = sum.plus(if coef < 0 { iv.negated() } else { iv })?;
             }
             if ok(t, sum) {
                 found.push(Verdict::UnitScale {
@@ -267,8 +355,8 @@ fn rate_check(doc: &Doc, st: &Statement, out: &mut Vec<Check>) {
     let b = st.value(base_col, dim).and_then(|f| signed(doc, f));
     let c = st.change().and_then(|f| signed(doc, f));
     let (chg, base) = match (v, b, c) {
-        (Some(v), Some(b), _) => (v.sub(b), Some(b)),
-        (Some(v), None, Some(c)) => (Some(c), v.sub(c)),
+        (Some(v), Some(b), _) => (v.minus(b), Some(b)),
+        (Some(v), None, Some(c)) => (Some(c), v.minus(c)),
         (None, Some(b), Some(c)) => (Some(c), Some(b)),
         _ => return,
     };
@@ -304,11 +392,11 @@ fn rate_check(doc: &Doc, st: &Statement, out: &mut Vec<Check>) {
         });
     }
     let zero = Interval::exact(Decimal::ZERO);
-    let (verdict, expected) = match chg.div(base).and_then(|q| q.scale(HUNDRED)) {
+    let (verdict, expected) = match chg.over(base).and_then(|q| q.scale(HUNDRED)) {
         Some(expected) => {
             let verdict = if ri.meets(expected) {
                 Verdict::Holds
-            } else if ri.neg().meets(expected) && !expected.meets(zero) {
+            } else if ri.negated().meets(expected) && !expected.meets(zero) {
                 Verdict::WrongDirection { word }
             } else {
                 Verdict::Mismatch
@@ -411,13 +499,29 @@ fn share(doc: &Doc, i: usize, st: &Statement, out: &mut Vec<Check>) {
                     let Some(wf) = w.value(Column::Current, part_dim) else {
                         continue;
                     };
+                    // Only a whole the document states one way: two different 项目支出 (of
+                    // all funds, of 财政拨款) leave the share ambiguous.
+                    let Some(wi) = signed(doc, wf) else { continue };
+                    let ambiguous = statements
+                        .iter()
+                        .filter(|s| label::canonical(&s.label) == d)
+                        .any(|s| {
+                            s.value(Column::Current, part_dim)
+                                .and_then(|f| signed(doc, f))
+                                .is_some_and(|iv| !iv.meets(wi))
+                        });
+                    if ambiguous {
+                        continue;
+                    }
                     (wf.clone(), w.label.clone(), denom.clone())
                 } else {
                     continue;
                 }
             }
             Role::Completion { of } => {
-                let Some(wf) = st.values().find(|v| v.column == *of) else {
+                let Some(wf) = st.values().find(|v| {
+                    v.column == *of || (*of == Column::Budget && v.column == Column::AnyBudget)
+                }) else {
                     continue;
                 };
                 (wf.clone(), of.name().to_string(), of.name().to_string())
@@ -443,7 +547,7 @@ fn share(doc: &Doc, i: usize, st: &Statement, out: &mut Vec<Check>) {
         ) else {
             continue;
         };
-        let Some(expected) = p.div(w).and_then(|q| q.scale(HUNDRED)) else {
+        let Some(expected) = p.over(w).and_then(|q| q.scale(HUNDRED)) else {
             continue;
         };
         let verdict = if s.meets(expected) {
@@ -452,9 +556,19 @@ fn share(doc: &Doc, i: usize, st: &Statement, out: &mut Vec<Check>) {
             Verdict::Mismatch
         };
         let _ = denom_text;
+        // A completion ratio (完成年初预算的X%) is a rate of the budget, reported as one.
+        let completion = matches!(f.role, Role::Completion { .. });
         out.push(Check {
-            kind: RelationKind::Share,
-            column: "占比".into(),
+            kind: if completion {
+                RelationKind::Rate
+            } else {
+                RelationKind::Share
+            },
+            column: if completion {
+                "完成率".into()
+            } else {
+                "占比".into()
+            },
             target: Term {
                 num: f.num,
                 label: st.label.clone(),
@@ -625,8 +739,16 @@ fn sum(doc: &Doc, list: &List, out: &mut Vec<Check>) {
             .iter()
             .map(|p| p.share().and_then(|f| interval_of(doc, f)))
             .collect();
-        if let Some(sh) = shares.filter(|s| s.len() >= 2) {
-            if Interval::sum(sh).is_some_and(|s| s.meets(Interval::exact(HUNDRED))) {
+        // Integer shares leave room for a missing item of under 1%: with them, the stated
+        // shares must add to exactly 100.
+        let coarse = parts.iter().any(|p| {
+            p.share()
+                .is_some_and(|f| doc.numbers[f.num].significant_decimals == 0)
+        });
+        if let Some(sh) = shares.filter(|s| !s.is_empty()) {
+            let sum = Interval::sum(sh.iter().copied());
+            let exact = sh.iter().map(|i| i.mid()).sum::<Decimal>() == HUNDRED;
+            if sum.is_some_and(|s| s.meets(Interval::exact(HUNDRED))) && (!coarse || exact) {
                 reason = Some("各项占比合计为100%，所列项目完整".into());
             }
         }
@@ -648,9 +770,18 @@ fn sum(doc: &Doc, list: &List, out: &mut Vec<Check>) {
         .collect();
     // A change column fails whenever a value column does; report it only alone.
     let value_fails = failing.iter().any(|s| matches!(s.col, SumColumn::Value(_)));
+    // A part whose own change contradicts its direction word is reported there; its sign
+    // would make the change column fail here too.
+    let wrong_word = |s: &ColSum| {
+        s.parts.iter().any(|p| {
+            out.iter()
+                .any(|c| c.target.num == p.num && c.kind == RelationKind::Change && !c.holds())
+        })
+    };
     let failing: Vec<&ColSum> = failing
         .into_iter()
         .filter(|s| !value_fails || matches!(s.col, SumColumn::Value(_)))
+        .filter(|s| matches!(s.col, SumColumn::Value(_)) || !wrong_word(s))
         .collect();
     if let Some(first) = failing.first() {
         let note = reason
@@ -776,9 +907,15 @@ fn table_checks(doc: &Doc, t: usize, out: &mut Vec<Check>) {
             let Some(target) = fig_of(r, f.target).filter(|t| t.num != usize::MAX) else {
                 continue;
             };
-            // A bare figure in a percentage column (总计 … 1) is ambiguous: leave it.
+            // A bare figure among written percentages (总计 … 1) is ambiguous: leave it. A
+            // header that says % makes every figure of the column a percentage.
+            let pct_header = table
+                .header
+                .get(f.target)
+                .is_some_and(|h| h.contains('%') || h.contains('％') || h.contains('率'));
             if table.percent.get(f.target) == Some(&true)
                 && doc.numbers[target.num].unit != Unit::Percent
+                && !pct_header
             {
                 continue;
             }
@@ -898,9 +1035,9 @@ fn eval(e: &Expr, col: &mut dyn FnMut(usize) -> Option<Interval>) -> Option<Inte
         Expr::Bin(a, op, b) => {
             let (a, b) = (eval(a, col)?, eval(b, col)?);
             match op {
-                '+' => a.add(b),
-                '-' => a.sub(b),
-                '/' => a.div(b),
+                '+' => a.plus(b),
+                '-' => a.minus(b),
+                '/' => a.over(b),
                 '*' => {
                     let c = [
                         a.lo.checked_mul(b.lo)?,
@@ -931,7 +1068,7 @@ fn same(doc: &Doc, out: &mut Vec<Check>) {
             if !matches!(f.dim, Dimension::Money) {
                 continue;
             }
-            let key = (label::canonical(&st.label), f.column, f.dim);
+            let key = (quantity_key(&st.label), f.column, f.dim);
             let Some(t) = term(doc, st, f, 1) else {
                 continue;
             };
@@ -972,6 +1109,18 @@ fn same(doc: &Doc, out: &mut Vec<Check>) {
                 }
             }
         }
+    }
+}
+
+/// The quantity a label names: 收入总计 and 支出总计 are always equal, so 收、支总计 states both.
+fn quantity_key(l: &str) -> String {
+    let c = label::canonical(l);
+    match c.as_str() {
+        "收、支总计" | "收支总计" | "收入总计" | "支出总计" => "收支总计".into(),
+        "财政拨款收、支总计" | "财政拨款收支总计" | "财政拨款收入总计" | "财政拨款支出总计" => {
+            "财政拨款收支总计".into()
+        }
+        _ => c,
     }
 }
 

@@ -447,7 +447,7 @@ pub fn blocks(text: &str, numbers: &[crate::extract::Number]) -> (Vec<Block>, Ve
                     let prev = text[lines[j - 1].span.start..lines[j - 1].span.end]
                         .trim_end_matches(|c: char| c.is_whitespace() || c == '\u{3000}');
                     let next = &text[lines[j].span.start..lines[j].span.end];
-                    let next_t = next.trim_start_matches(|c: char| c == ' ' || c == '\u{3000}');
+                    let next_t = next.trim_start_matches([' ', '\u{3000}']);
                     // A line broken inside a sentence (PDF and Word exports): the next line
                     // starts with punctuation or a figure, the previous one stops mid-phrase, or
                     // it is a full-width line with no end.
@@ -458,7 +458,11 @@ pub fn blocks(text: &str, numbers: &[crate::extract::Number]) -> (Vec<Block>, Ve
                         .starts_with(['，', ',', '。', '；', ';', '、', '）', ')', '%', '％'])
                         || (unterminated && starts_with_amount(next_t))
                         || (unterminated && MID_PHRASE.iter().any(|w| prev.ends_with(w)))
-                        || (unterminated && prev.chars().count() >= 35);
+                        || (unterminated && prev.chars().count() >= 35)
+                        // A list item per line: `…占71%；` then `资本性支出…` goes on the list.
+                        || (prev.ends_with(['；', ';', '，', ','])
+                            && marker(next, lines[j].span.start).is_none()
+                            && !next_t.starts_with('#'));
                     if !continues {
                         break;
                     }

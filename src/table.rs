@@ -83,6 +83,10 @@ fn column_of_header(h: &str) -> Option<Column> {
     {
         return None;
     }
+    if ["本年数", "本年", "本期数", "本年金额", "本年决算数"].contains(&h.as_str())
+    {
+        return Some(Column::Current);
+    }
     crate::extract::words::column_of(&h).or(if h.contains("金额") || h.contains("合计") {
         Some(Column::Current)
     } else {
@@ -305,5 +309,31 @@ pub fn read(text: &str, raw: &RawTable, numbers: &[Number]) -> Table {
         percent,
         formulas,
         rows,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_column_formulas() {
+        let pos = |n: u32| Some(n as usize);
+        assert_eq!(
+            parse_expr("3/2", &pos),
+            Some(Expr::Bin(
+                Box::new(Expr::Col(3)),
+                '/',
+                Box::new(Expr::Col(2))
+            ))
+        );
+        assert_eq!(
+            parse_expr("1-2", &pos),
+            Some(Expr::Bin(
+                Box::new(Expr::Col(1)),
+                '-',
+                Box::new(Expr::Col(2))
+            ))
+        );
     }
 }

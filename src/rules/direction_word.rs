@@ -37,7 +37,17 @@ pub fn check(doc: &Doc, out: &mut Vec<Finding>) {
             continue;
         };
         let w = &doc.text[word.start..word.end];
-        let Some(opposite) = flip(w) else { continue };
+        let opposite = if w == "等于" {
+            if c.expected.mid() > rust_decimal::Decimal::ZERO {
+                "大于"
+            } else {
+                "小于"
+            }
+        } else {
+            let Some(o) = flip(w) else { continue };
+            o
+        };
+        let comparison = c.column == "决算与预算比较";
         // A wrong rate word in the same statement as a wrong change word: one finding, one fix.
         if c.kind == RelationKind::Rate
             && wrong.iter().any(|o| {
@@ -65,7 +75,11 @@ pub fn check(doc: &Doc, out: &mut Vec<Finding>) {
             }
         }
         let n = &doc.numbers[c.target.num];
-        let span = word.cover(n.full_span());
+        let span = if comparison {
+            word
+        } else {
+            word.cover(n.full_span())
+        };
         let what = match c.kind {
             RelationKind::Rate => "增减率",
             _ => "增减额",
@@ -83,11 +97,12 @@ pub fn check(doc: &Doc, out: &mut Vec<Finding>) {
             terms.join("，"),
             opposite
         );
-        let title = format!(
-            "改为“{}{}”",
-            opposite,
+        let rest = if comparison {
+            ""
+        } else {
             &doc.text[word.end..n.full_span().end]
-        );
+        };
+        let title = format!("改为“{opposite}{rest}”");
         out.push(
             Finding::new("direction-word", Severity::Error, span, msg).with_fix(Fix {
                 title,
@@ -120,6 +135,15 @@ mod tests {
             "direction-word",
             "支出总计95.00万元，比上年100.00万元⟦增加5.00万元⟧，增长5.0%。",
             Some("支出总计95.00万元，比上年100.00万元减少5.00万元，下降5.0%。"),
+        );
+    }
+
+    #[test]
+    fn fires_when_greater_is_written_for_less() {
+        check_rule(
+            "direction-word",
+            "1.教育（类）支出。年初预算为300.00万元，支出决算为280.00万元，完成年初预算的93.3%。决算数⟦大于⟧年初预算数，主要原因是人员减少。",
+            Some("1.教育（类）支出。年初预算为300.00万元，支出决算为280.00万元，完成年初预算的93.3%。决算数小于年初预算数，主要原因是人员减少。"),
         );
     }
 

@@ -129,74 +129,6 @@ pub fn find(id: &str) -> Option<&'static Rule> {
     RULES.iter().find(|r| r.id == id)
 }
 
-/// Test helper: documents with the expected findings of one rule marked inline as `⟦…⟧`.
-#[cfg(test)]
-pub(crate) mod testing {
-    use crate::analysis::analyze;
-    use crate::finding::Applicability;
-
-    /// Strip `⟦`/`⟧` markers; return the text and the marked byte spans.
-    pub fn parse_marks(annotated: &str) -> (String, Vec<(usize, usize)>) {
-        let mut text = String::new();
-        let mut open = Vec::new();
-        let mut spans = Vec::new();
-        for c in annotated.chars() {
-            match c {
-                '⟦' => open.push(text.len()),
-                '⟧' => spans.push((open.pop().expect("unbalanced ⟧"), text.len())),
-                _ => text.push(c),
-            }
-        }
-        spans.sort();
-        (text, spans)
-    }
-
-    /// The findings of `rule` on the annotated document are exactly the marked spans; when
-    /// `fixed` is given, applying each finding's first fix (repeatedly, until nothing is found)
-    /// gives that text.
-    pub fn check_rule(rule: &str, annotated: &str, fixed: Option<&str>) {
-        let (text, want) = parse_marks(annotated);
-        let got: Vec<(usize, usize)> = analyze(&text)
-            .findings
-            .iter()
-            .filter(|f| f.rule == rule)
-            .map(|f| (f.span.start, f.span.end))
-            .collect();
-        let show = |v: &[(usize, usize)]| {
-            v.iter()
-                .map(|&(a, b)| text[a..b].to_string())
-                .collect::<Vec<_>>()
-        };
-        assert_eq!(
-            show(&got),
-            show(&want),
-            "findings of {rule} in {text}\n{:#?}",
-            analyze(&text).findings
-        );
-        if let Some(fixed) = fixed {
-            let mut cur = text.clone();
-            for _ in 0..8 {
-                let a = analyze(&cur);
-                let Some(f) = a
-                    .findings
-                    .iter()
-                    .find(|f| f.rule == rule && !f.fixes.is_empty())
-                else {
-                    break;
-                };
-                let fix = &f.fixes[0];
-                let _ = fix.applicability == Applicability::Safe;
-                let mut edits = fix.edits.clone();
-                edits.sort_by_key(|e| std::cmp::Reverse(e.span.start));
-                for e in edits {
-                    cur.replace_range(e.span.start..e.span.end, &e.new_text);
-                }
-            }
-            assert_eq!(cur, fixed);
-        }
-    }
-}
-
 // ---- shared by the rules: how figures are shown and which figure is probably wrong ----
 
 use rust_decimal::Decimal;
@@ -326,4 +258,72 @@ pub fn replace_fix(doc: &Doc, t: &Term, new_digits: &str) -> Fix {
         new_digits,
         Applicability::Unsafe,
     )
+}
+
+/// Test helper: documents with the expected findings of one rule marked inline as `⟦…⟧`.
+#[cfg(test)]
+pub(crate) mod testing {
+    use crate::analysis::analyze;
+    use crate::finding::Applicability;
+
+    /// Strip `⟦`/`⟧` markers; return the text and the marked byte spans.
+    pub fn parse_marks(annotated: &str) -> (String, Vec<(usize, usize)>) {
+        let mut text = String::new();
+        let mut open = Vec::new();
+        let mut spans = Vec::new();
+        for c in annotated.chars() {
+            match c {
+                '⟦' => open.push(text.len()),
+                '⟧' => spans.push((open.pop().expect("unbalanced ⟧"), text.len())),
+                _ => text.push(c),
+            }
+        }
+        spans.sort();
+        (text, spans)
+    }
+
+    /// The findings of `rule` on the annotated document are exactly the marked spans; when
+    /// `fixed` is given, applying each finding's first fix (repeatedly, until nothing is found)
+    /// gives that text.
+    pub fn check_rule(rule: &str, annotated: &str, fixed: Option<&str>) {
+        let (text, want) = parse_marks(annotated);
+        let got: Vec<(usize, usize)> = analyze(&text)
+            .findings
+            .iter()
+            .filter(|f| f.rule == rule)
+            .map(|f| (f.span.start, f.span.end))
+            .collect();
+        let show = |v: &[(usize, usize)]| {
+            v.iter()
+                .map(|&(a, b)| text[a..b].to_string())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            show(&got),
+            show(&want),
+            "findings of {rule} in {text}\n{:#?}",
+            analyze(&text).findings
+        );
+        if let Some(fixed) = fixed {
+            let mut cur = text.clone();
+            for _ in 0..8 {
+                let a = analyze(&cur);
+                let Some(f) = a
+                    .findings
+                    .iter()
+                    .find(|f| f.rule == rule && !f.fixes.is_empty())
+                else {
+                    break;
+                };
+                let fix = &f.fixes[0];
+                let _ = fix.applicability == Applicability::Safe;
+                let mut edits = fix.edits.clone();
+                edits.sort_by_key(|e| std::cmp::Reverse(e.span.start));
+                for e in edits {
+                    cur.replace_range(e.span.start..e.span.end, &e.new_text);
+                }
+            }
+            assert_eq!(cur, fixed);
+        }
+    }
 }

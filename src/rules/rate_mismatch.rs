@@ -57,8 +57,13 @@ pub fn check(doc: &Doc, out: &mut Vec<Finding>) {
             .iter()
             .map(|p| format!("{} {}", p.label, written_like(doc, p, p.iv.mid())))
             .collect();
+        let what = if c.column == "完成率" {
+            "完成率"
+        } else {
+            "增减率"
+        };
         let mut msg = format!(
-            "{}增减率 {}% ≠ {} = {}%",
+            "{}{what} {}% ≠ {} = {}%",
             t.label,
             doc.digits(t.num),
             terms.join(" ÷ "),
@@ -66,7 +71,7 @@ pub fn check(doc: &Doc, out: &mut Vec<Finding>) {
         );
         let hundredth =
             t.iv.scale(rust_decimal::Decimal::ONE_HUNDRED)
-                .is_some_and(|s| s.meets(c.expected) || s.neg().meets(c.expected));
+                .is_some_and(|s| s.meets(c.expected) || s.negated().meets(c.expected));
         if hundredth {
             msg.push_str("；疑似比值未乘以100");
         }
@@ -103,6 +108,15 @@ mod tests {
             "rate-mismatch",
             "项目支出120.00万元，比上年增加20.00万元，增长⟦16.7%⟧。",
             Some("项目支出120.00万元，比上年增加20.00万元，增长20.0%。"),
+        );
+    }
+
+    #[test]
+    fn fires_on_a_wrong_completion_rate() {
+        check_rule(
+            "rate-mismatch",
+            "教育支出年初预算为200.00万元，支出决算为150.00万元，完成年初预算的⟦80%⟧。",
+            Some("教育支出年初预算为200.00万元，支出决算为150.00万元，完成年初预算的75%。"),
         );
     }
 

@@ -10,9 +10,9 @@
 //!
 //! A `其中` list often names only some parts (`固定资产1,465.58万元，其中：房屋120万元；汽车32.87万元`).
 //! So a sum is only checked when the list is known to be complete, and the message says why:
-//! - it is a decomposition fixed by the report template (`基本支出 = 工资福利支出 + 商品和服务支出
-//!   + 对个人和家庭的补助 + 资本性支出`, the six income sources, the five kinds of expenditure,
-//!   the three “三公” items…);
+//! - it is a decomposition fixed by the report template (`基本支出 = 工资福利支出 +
+//!   商品和服务支出 + 对个人和家庭的补助 + 资本性支出`, the six income sources, the five kinds
+//!   of expenditure, the three “三公” items…);
 //! - the parts' shares add up to 100%;
 //! - the same list adds up exactly in another column (本年 sums, so 年初预算 must too);
 //! - or the parts, all non-negative, already exceed the total.

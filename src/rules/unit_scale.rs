@@ -45,16 +45,12 @@ fn unit_text(factor: Decimal) -> Option<&'static str> {
 }
 
 pub fn check(doc: &Doc, out: &mut Vec<Finding>) {
-    // How many holding relations each figure takes part in: the better supported of two
-    // statements is taken as right.
-    let mut support: HashMap<usize, usize> = HashMap::new();
-    for c in doc
-        .checks
-        .iter()
-        .filter(|c| c.holds() && c.kind != RelationKind::Same)
-    {
+    // Relations that hold count for a figure, relations that fail against it: the better
+    // supported of two statements is taken as right.
+    let mut support: HashMap<usize, i32> = HashMap::new();
+    for c in doc.checks.iter().filter(|c| c.kind != RelationKind::Same) {
         for t in std::iter::once(&c.target).chain(&c.terms) {
-            *support.entry(t.num).or_default() += 1;
+            *support.entry(t.num).or_default() += if c.holds() { 1 } else { -1 };
         }
     }
     for c in &doc.checks {

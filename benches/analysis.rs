@@ -1,0 +1,155 @@
+//! Engine benchmarks (issue 5), on documents from the generator at 40 KB, 1 MB and 10 MB:
+//!
+//! - `full/<size>`: `suanpan::analyze` of the whole document, in MB/s (decimal megabytes);
+//! - `regex_floor/<size>`: a plain `regex` pass that only finds every number — the floor any
+//!   analysis must pay; the ratio of the two is reported in docs/performance.md;
+//! - `keystroke/<edit>/<size>`: one keystroke, then re-analysis. The engine has no incremental
+//!   entry point yet, so this is "analyse the whole edited text" (the edit itself is applied
+//!   outside the timing, as the server applies it to its rope): what an edit costs today. Edits: a digit inserted inside a number, a
+//!   character inserted in a narrative paragraph, a table row deleted — each near the middle.
+//!
+//! ```text
+//! cargo bench --bench analysis                         # all sizes
+//! SUANPAN_BENCH_SIZES=40k,1m cargo bench --bench analysis
+//! ```
+//!
+//! The documents are generated in memory (seed 7, 2 injected errors per department), the same
+//! as `cargo run --release --example gen -- --seed 7 --count 1 --size BYTES --errors 2`.
+
+#[path = "../tests/gen/mod.rs"]
+#[allow(unused_imports)] // tests/gen/num.rs has a test module importing `super::*`
+mod gen;
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+use regex::Regex;
+
+const SEED: u64 = 7;
+const ERRORS_PER_PART: usize = 2;
+
+/// The sizes to run, from `SUANPAN_BENCH_SIZES` (`40k,1m,10m` by default).
+fn sizes() -> Vec<(&'static str, usize)> {
+    let all = [("40k", 40_000), ("1m", 1_000_000), ("10m", 10_000_000)];
+    let wanted = std::env::var("SUANPAN_BENCH_SIZES").unwrap_or_else(|_| "40k,1m,10m".into());
+    all.into_iter()
+        .filter(|(name, _)| wanted.split(',').any(|w| w.trim() == *name))
+        .collect()
+}
+
+fn document(bytes: usize) -> String {
+    gen::generate_big(SEED, bytes, ERRORS_PER_PART).text
+}
+
+/// The plain number-finding pass: what any analysis must at least do.
+fn count_numbers(re: &Regex, text: &str) -> usize {
+    re.find_iter(text).count()
+}
+
+/// Start of the first line at or after `from` that satisfies `pred`, with that line's end.
+fn line_after(
+    text: &str,
+    from: usize,
+    pred: impl Fn(&str, &str) -> bool,
+) -> Option<(usize, usize)> {
+    let mut start = text[from..].find('\n').map_or(text.len(), |i| from + i + 1);
+    let mut prev = "";
+    while start < text.len() {
+        let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+        let line = &text[start..end];
+        if pred(prev, line) {
+            return Some((start, end));
+        }
+        prev = line;
+        start = end + 1;
+    }
+    None
+}
+
+/// A keystroke: the text after it.
+type Edit = (&'static str, Box<dyn Fn(&str) -> String>);
+
+fn edits(text: &str) -> Vec<Edit> {
+    let mid = (text.len() / 2..text.len())
+        .find(|&i| text.is_char_boundary(i))
+        .unwrap_or(text.len());
+    let mut out: Vec<Edit> = Vec::new();
+    // A digit inside a number: between the first two digits of a number with at least 3 digits.
+    let num = Regex::new(r"[0-9]{3,}").expect("regex");
+    if let Some(m) = num.find_at(text, mid) {
+        let at = m.start() + 1;
+        out.push((
+            "digit_in_number",
+            Box::new(move |t: &str| format!("{}7{}", &t[..at], &t[at..])),
+        ));
+    }
+    // A character in a narrative paragraph: after the first 。 of a long prose line (no table
+    // separators), so no figure is touched.
+    if let Some((s, e)) = line_after(text, mid, |_, l| {
+        l.chars().count() > 30 && !l.contains(['|', '\t']) && l.contains('。')
+    }) {
+        let at = s + text[s..e].find('。').map_or(0, |i| i + '。'.len_utf8());
+        out.push((
+            "char_in_paragraph",
+            Box::new(move |t: &str| format!("{}的{}", &t[..at], &t[at..])),
+        ));
+    }
+    // A table row: a body row of a Markdown table (or of a tab-separated one).
+    let row = |prev: &str, l: &str| {
+        let body = |x: &str, sep: char| {
+            x.contains(sep) && x.contains(|c: char| c.is_ascii_digit()) && !x.contains("---")
+        };
+        (l.starts_with('|') && prev.starts_with('|') && body(l, '|'))
+            || (!l.starts_with('|') && body(l, '\t') && prev.contains('\t'))
+    };
+    if let Some((s, e)) = line_after(text, mid, row) {
+        let end = (e + 1).min(text.len());
+        out.push((
+            "delete_table_row",
+            Box::new(move |t: &str| format!("{}{}", &t[..s], &t[end..])),
+        ));
+    }
+    out
+}
+
+fn benches(c: &mut Criterion) {
+    let number_re = Regex::new(r"[0-9]+(?:[.,，][0-9]+)*").expect("regex");
+    for (name, bytes) in sizes() {
+        let text = document(bytes);
+        let big = bytes >= 1_000_000;
+
+        let mut g = c.benchmark_group("full");
+        g.throughput(Throughput::BytesDecimal(text.len() as u64));
+        g.sample_size(10);
+        g.warm_up_time(Duration::from_millis(if big { 1 } else { 500 }));
+        g.measurement_time(Duration::from_secs(if big { 1 } else { 3 }));
+        g.bench_function(name, |b| b.iter(|| suanpan::analyze(black_box(&text))));
+        g.finish();
+
+        let mut g = c.benchmark_group("regex_floor");
+        g.throughput(Throughput::BytesDecimal(text.len() as u64));
+        g.bench_function(name, |b| {
+            b.iter(|| count_numbers(&number_re, black_box(&text)))
+        });
+        g.finish();
+
+        for (edit, apply) in edits(&text) {
+            let mut g = c.benchmark_group(format!("keystroke/{edit}"));
+            g.sample_size(10);
+            g.warm_up_time(Duration::from_millis(if big { 1 } else { 500 }));
+            g.measurement_time(Duration::from_secs(if big { 1 } else { 3 }));
+            g.bench_function(name, |b| {
+                b.iter_batched(
+                    || apply(&text),
+                    |t| suanpan::analyze(&t),
+                    BatchSize::LargeInput,
+                )
+            });
+            g.finish();
+        }
+    }
+}
+
+criterion_group!(analysis, benches);
+criterion_main!(analysis);
