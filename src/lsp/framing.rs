@@ -32,6 +32,9 @@ pub struct Framer {
     buf: Vec<u8>,
     /// Body length once the header block has been read.
     need: Option<usize>,
+    /// Garbage was reported and no message has been read since: more garbage is skipped
+    /// silently (a flood of junk yields one error, not one per fragment).
+    skipping: bool,
 }
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
@@ -79,6 +82,8 @@ impl Framer {
                 }
                 return Some(if accepted(&body) {
                     Frame::Message(body)
+                } else if let Some(fixed) = repair_surrogates(&body).filter(|b| accepted(b)) {
+                    Frame::Message(fixed)
                 } else if std::str::from_utf8(&body).is_err() {
                     Frame::Invalid("the message is not valid UTF-8".into())
                 } else if serde_json::from_slice::<serde::de::IgnoredAny>(&body).is_err() {
@@ -95,25 +100,35 @@ impl Framer {
                 if self.buf.len() > MAX_HEADER {
                     let drop = self.buf.len() - HEADER.len();
                     self.buf.drain(..drop);
-                    return Some(Frame::Invalid(format!(
-                        "skipped {drop} bytes without a header"
-                    )));
+                    if let Some(f) = self.garbage(format!("skipped {drop} bytes without a header"))
+                    {
+                        return Some(f);
+                    }
                 }
                 return None;
             };
             if at > 0 {
                 let skipped: Vec<u8> = self.buf.drain(..at).collect();
                 if !only_headers(&skipped) {
-                    return Some(Frame::Invalid(format!(
+                    let why = format!(
                         "skipped {} bytes before a Content-Length header",
                         skipped.len()
-                    )));
+                    );
+                    if let Some(f) = self.garbage(why) {
+                        return Some(f);
+                    }
+                    continue;
                 }
             }
-            let Some(end) = find(&self.buf, b"\r\n\r\n") else {
+            // A header block is at most MAX_HEADER bytes: never rescan more than that.
+            let window = &self.buf[..self.buf.len().min(MAX_HEADER + 4)];
+            let Some(end) = find(window, b"\r\n\r\n") else {
                 if self.buf.len() > MAX_HEADER {
                     self.buf.drain(..HEADER.len());
-                    return Some(Frame::Invalid("a header block without an end".into()));
+                    if let Some(f) = self.garbage("a header block without an end".into()) {
+                        return Some(f);
+                    }
+                    continue;
                 }
                 return None;
             };
@@ -127,7 +142,10 @@ impl Framer {
                     .flatten()
             });
             match len {
-                Some(n) if n <= MAX_BODY => self.need = Some(n),
+                Some(n) if n <= MAX_BODY => {
+                    self.need = Some(n);
+                    self.skipping = false;
+                }
                 _ => {
                     return Some(Frame::Invalid(format!(
                         "a header without a valid Content-Length: {block:?}"
@@ -136,6 +154,68 @@ impl Framer {
             }
         }
     }
+}
+
+impl Framer {
+    /// The report for skipped garbage: the first of a run only.
+    fn garbage(&mut self, why: String) -> Option<Frame> {
+        (!std::mem::replace(&mut self.skipping, true)).then_some(Frame::Invalid(why))
+    }
+}
+
+/// `body` with every lone surrogate escape (`\ud800` without its pair) replaced by `\ufffd`,
+/// if it has any. serde_json refuses lone surrogates, but JavaScript's `JSON.stringify` writes
+/// them for a lone surrogate in the editor's text; refusing the message would silently drop
+/// an edit and let the document drift. U+FFFD is one UTF-16 unit, like the surrogate, so every
+/// position after it stays exact.
+pub fn repair_surrogates(body: &[u8]) -> Option<Vec<u8>> {
+    fn hex4(b: &[u8]) -> Option<u16> {
+        let s = std::str::from_utf8(b.get(..4)?).ok()?;
+        u16::from_str_radix(s, 16).ok()
+    }
+    let mut out = Vec::with_capacity(body.len());
+    let mut changed = false;
+    let mut i = 0;
+    while i < body.len() {
+        if body[i] != b'\\' {
+            out.push(body[i]);
+            i += 1;
+            continue;
+        }
+        match body.get(i + 1) {
+            Some(b'u') => match hex4(&body[i + 2..]) {
+                Some(0xD800..=0xDBFF) => {
+                    let pair = body.get(i + 6..i + 8) == Some(b"\\u")
+                        && matches!(
+                            hex4(&body[(i + 8).min(body.len())..]),
+                            Some(0xDC00..=0xDFFF)
+                        );
+                    if pair {
+                        out.extend_from_slice(&body[i..i + 12]);
+                        i += 12;
+                    } else {
+                        out.extend_from_slice(b"\\ufffd");
+                        changed = true;
+                        i += 6;
+                    }
+                }
+                Some(0xDC00..=0xDFFF) => {
+                    out.extend_from_slice(b"\\ufffd");
+                    changed = true;
+                    i += 6;
+                }
+                _ => {
+                    out.extend_from_slice(&body[i..(i + 2).min(body.len())]);
+                    i += 2;
+                }
+            },
+            _ => {
+                out.extend_from_slice(&body[i..(i + 2).min(body.len())]);
+                i += 2;
+            }
+        }
+    }
+    changed.then_some(out)
 }
 
 /// The frame passed on to tower-lsp-server for `frame`.
@@ -209,6 +289,32 @@ mod tests {
                 ["ok", "bad", "bad", "bad", "ok", "bad", "bad", "ok"],
                 "chunk {chunk}: {got:?}"
             );
+        }
+    }
+
+    #[test]
+    fn lone_surrogates_become_replacement_characters() {
+        let body =
+            br#"{"jsonrpc":"2.0","method":"x","params":{"t":"a\ud800b\udc00\ud83d\ude00\\ud800"}}"#;
+        let got = all(frame(std::str::from_utf8(body).unwrap()).as_bytes(), 5);
+        let [Frame::Message(m)] = got.as_slice() else {
+            panic!("{got:?}")
+        };
+        let v: serde_json::Value = serde_json::from_slice(m).unwrap();
+        assert_eq!(v["params"]["t"], "a\u{fffd}b\u{fffd}😀\\ud800");
+    }
+
+    #[test]
+    fn a_flood_of_garbage_is_one_error() {
+        let mut input = "Content-Length: 1\r\n".repeat(5000);
+        input.push_str("\r\n}");
+        input.push_str(&frame(
+            r#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#,
+        ));
+        for chunk in [7, 4096, 1 << 20] {
+            let got = all(input.as_bytes(), chunk);
+            assert!(got.len() <= 3, "{chunk}: {} frames", got.len());
+            assert!(matches!(got.last(), Some(Frame::Message(_))), "{got:?}");
         }
     }
 

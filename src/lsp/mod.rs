@@ -14,10 +14,14 @@
 
 mod config;
 mod convert;
-mod document;
+// `document` and `position` are public only so that the robustness tests and fuzz targets
+// (tests/robustness_*.rs, fuzz/) drive the very code the server uses; not an API.
+#[doc(hidden)]
+pub mod document;
 pub mod framing;
 mod ordered;
-mod position;
+#[doc(hidden)]
+pub mod position;
 mod server;
 
 use std::io::Write as _;

@@ -1,0 +1,68 @@
+//! Regression tests for what the fuzzers and the hostile-input suite found (issue 6). Each test
+//! names the input that failed and what went wrong; engine-side failures are `#[ignore]`d with
+//! the reason until the engine is fixed, so CI stays green while the test keeps the input.
+//!
+//! Also replays the committed fuzz corpus (`fuzz/corpus/*`) through the fuzz targets'
+//! invariant checks, so every input kept there — and every crash, once minimised and added —
+//! is checked by `cargo test` without libFuzzer.
+
+#[path = "robustness/checks.rs"]
+mod checks;
+
+use std::path::Path;
+
+fn files(dir: &str) -> Vec<(String, Vec<u8>)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+    let mut out: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_file())
+        .map(|p| (p.display().to_string(), std::fs::read(&p).unwrap()))
+        .collect();
+    out.sort();
+    out
+}
+
+/// Found by `fuzz/run.sh analyze` in its first 20 s: the same text analysed twice gave
+/// different findings. `rules/number_format.rs::decimals` takes the usual number of decimals
+/// of a unit with `max_by_key` over a `HashMap` — on a tie the winner depends on the map's
+/// random iteration order, so a figure with 3 decimals is "精度过高" or not from one run (one
+/// keystroke, in the server) to the next. Minimal input below; the fuzzer's input is
+/// `tests/fixtures/hostile/nondeterministic-precision.bin`.
+#[test]
+#[ignore = "engine: number-format decimals tie broken by HashMap order (reported)"]
+fn the_analysis_is_deterministic() {
+    for text in [
+        "支出1.123元，收入2元。".to_string(),
+        String::from_utf8_lossy(
+            &std::fs::read(
+                Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("tests/fixtures/hostile/nondeterministic-precision.bin"),
+            )
+            .unwrap(),
+        )
+        .into_owned(),
+    ] {
+        let first = suanpan::analyze(&text).findings;
+        for _ in 0..64 {
+            assert_eq!(suanpan::analyze(&text).findings, first, "{text:?}");
+        }
+    }
+}
+
+#[test]
+fn analyze_corpus_replays() {
+    for (name, bytes) in files("fuzz/corpus/analyze") {
+        eprintln!("{name}");
+        checks::check_analyze(&checks::text_of(&bytes), true);
+    }
+}
+
+#[test]
+fn framing_corpus_replays() {
+    for (_, bytes) in files("fuzz/corpus/framing") {
+        if let Some((&chunk, rest)) = bytes.split_first() {
+            checks::check_framing(rest, chunk as usize % 17 + 1);
+        }
+    }
+}
