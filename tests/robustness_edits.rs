@@ -291,7 +291,6 @@ fn has_lone_cr(text: &str) -> bool {
 /// (`text::LineIndex`): every finding after a lone `\r` gets a different line from the CLI
 /// than from the server. Engine-side; reported, un-ignore when `LineIndex` is fixed.
 #[test]
-#[ignore = "engine: text::LineIndex splits lines at \\n only (reported in docs/robustness.md)"]
 fn lone_cr_lines_agree() {
     let text =
         "一、支出\r基本支出4,300,000.00元，其中：人员经费3,850,120.00元，公用经费512,345.67元。\n";

@@ -30,7 +30,6 @@ fn files(dir: &str) -> Vec<(String, Vec<u8>)> {
 /// keystroke, in the server) to the next. Minimal input below; the fuzzer's input is
 /// `tests/fixtures/hostile/nondeterministic-precision.bin`.
 #[test]
-#[ignore = "engine: number-format decimals tie broken by HashMap order (reported)"]
 fn the_analysis_is_deterministic() {
     for text in [
         "支出1.123元，收入2元。".to_string(),

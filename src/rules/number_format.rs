@@ -131,7 +131,8 @@ fn decimals(doc: &Doc, out: &mut Vec<Finding>) {
                 let total: usize = counts.values().sum();
                 let (&usual, &k) = counts
                     .iter()
-                    .max_by_key(|(_, k)| **k)
+                    // Ties go to more decimals, so the answer does not depend on map order.
+                    .max_by_key(|(d, k)| (**k, **d))
                     .expect("counted above");
                 if n.decimals > 0 && n.decimals < usual && total >= 5 && k * 5 >= total * 4 {
                     out.push(Finding::new(

@@ -18,13 +18,13 @@ pub struct LineIndex {
 
 impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
+        // Lines end at \n, \r\n or a lone \r, as in LSP.
+        let bytes = text.as_bytes();
         let mut starts = vec![0];
-        starts.extend(
-            text.bytes()
-                .enumerate()
-                .filter(|&(_, b)| b == b'\n')
-                .map(|(i, _)| i + 1),
-        );
+        starts.extend(bytes.iter().enumerate().filter_map(|(i, &b)| {
+            let ends = b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
+            ends.then_some(i + 1)
+        }));
         LineIndex {
             starts,
             len: text.len(),
@@ -51,9 +51,10 @@ impl LineIndex {
         let end = self
             .starts
             .get(line + 1)
-            .map(|&s| s - 1)
+            .copied()
             .unwrap_or(self.len);
         let s = &text[start..end];
+        let s = s.strip_suffix('\n').unwrap_or(s);
         (start, s.strip_suffix('\r').unwrap_or(s))
     }
 
