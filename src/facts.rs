@@ -170,13 +170,6 @@ fn opener_kind(clause_text: &str) -> Option<Opener> {
     if t.starts_with("其中") || OPENER_ENDINGS.iter().any(|w| t.ends_with(w)) {
         return Some(Opener::Qizhong);
     }
-    if t.contains("主要用于")
-        || t.contains("用于以下")
-        || t.contains("用于下")
-        || t.contains("如下")
-    {
-        return Some(Opener::Qizhong);
-    }
     None
 }
 
@@ -333,7 +326,14 @@ impl BlockReader<'_, '_> {
                     && self
                         .cur
                         .is_some_and(|c| self.facts.statements[c].sentence == si);
-                if let Some(kind) = opener_kind(ctext).or(colon.then_some(Opener::Qizhong)) {
+                // `主要用于下方面（按大类）：` opens a list; `主要用于接待检查；` does not.
+                let uses = matches!(clause.end, '：' | ':')
+                    && ["主要用于", "用于以下", "用于下", "如下"]
+                        .iter()
+                        .any(|w| ctext.contains(w));
+                if let Some(kind) =
+                    opener_kind(ctext).or((colon || uses).then_some(Opener::Qizhong))
+                {
                     let continues_above = ci == 0 && trim_pre(ctext).starts_with("其中");
                     self.open_list(kind, clause.span, continues_above);
                 } else if ctext.ends_with('中') && clause.end != '\0' {
@@ -377,8 +377,9 @@ impl BlockReader<'_, '_> {
                 prev_end = full.end;
                 // `其中论文类作品28项`: the opener shares the clause with the first item.
                 let mut pre_for_label = pre;
-                if prev_end == full.end && pre.trim_start().starts_with("其中") {
-                    let rest = pre.trim_start().trim_start_matches("其中");
+                let pre_open = pre.trim_start().trim_start_matches(['（', '(']);
+                if prev_end == full.end && pre_open.starts_with("其中") {
+                    let rest = pre_open.trim_start_matches("其中");
                     self.open_list(Opener::Qizhong, clause.span, ci == 0);
                     pre_for_label = rest;
                 }
@@ -456,12 +457,11 @@ impl BlockReader<'_, '_> {
                 }
                 return None;
             }
-            // A paragraph that starts with 其中 continues the one above it.
-            self.cur.or(if continues_above && self.first_in_block {
-                self.last_stmt_before_block
-            } else {
-                None
-            })
+            // A paragraph that starts with 其中 might continue the one above, but what it lists
+            // is too often about something else (其中，一般公共服务支出中的…): only the
+            // paragraph's own statements are totals.
+            let _ = (continues_above, self.last_stmt_before_block);
+            self.cur
         })();
         let Some(total) = total else { return };
         if self.open.last().is_some_and(|o| o.list.parts.is_empty()) {
@@ -561,6 +561,36 @@ impl BlockReader<'_, '_> {
         }
         if let Some((dir, word)) = direction_before(self.text, clause_pre, pre_t, n) {
             let column = comparison_column(clause_t, cur_stmt);
+            // `与上年相比，公用经费减少1.54万元`: the change names its own subject, which may not
+            // be the last statement (其中：办公费…).
+            let clause_start = n.full_span().start - clause_pre.len();
+            let subject =
+                label::normalize(&self.text[clause_start..word.start.max(clause_start)]).text;
+            let names_other = !subject.is_empty()
+                && !label::is_generic(&subject)
+                && !["比", "较", "与", "同比", "相比"]
+                    .iter()
+                    .any(|w| subject.starts_with(w))
+                && self
+                    .cur
+                    .is_some_and(|c| self.facts.statements[c].label != subject);
+            if names_other {
+                let found = self.facts.statements.iter().rposition(|s| {
+                    s.label == subject && s.block == self.block && s.table.is_none()
+                });
+                match found {
+                    Some(k) => self.cur = Some(k),
+                    None => {
+                        self.new_statement(
+                            si,
+                            subject,
+                            None,
+                            fig(Role::Change { dir, word }, column),
+                        );
+                        return;
+                    }
+                }
+            }
             self.attach(si, fig(Role::Change { dir, word }, column), None, head);
             return;
         }
@@ -734,19 +764,21 @@ fn direction_before(
         }
     }
     let (dir, len) = direction_suffix(t)?;
-    // The word's span in the document: `pre` ends right before the sign or digits.
-    let start_of_pre = n.full_span().start - pre.len();
-    let end = start_of_pre + t.len();
-    // 增/减 alone only directly before the figure (增0.01%), never inside other words.
-    if len == '增'.len_utf8()
-        && t.chars().rev().nth(1).is_some_and(|c| !c.is_whitespace())
-        && t.len() > len
-        && !t.ends_with("增")
-    {
+    // 增/减 alone is a direction (减0.04万元), but not inside 新增 or 净减.
+    if len == '增'.len_utf8() && t[..t.len() - len].ends_with(['新', '净', '递']) {
         return None;
     }
-    let _ = text;
-    Some((dir, Span::new(end - len, end)))
+    // Where `pre` ends in the document: before the spaces between it and the sign or digits.
+    let before = &text[..n.full_span().start];
+    let pre_end = before
+        .trim_end_matches(|c: char| c.is_whitespace() || c == '\u{3000}')
+        .len();
+    let end = pre_end.checked_sub(pre.len() - t.len())?;
+    let start = end.checked_sub(len)?;
+    (text.is_char_boundary(start)
+        && text.is_char_boundary(end)
+        && text.get(start..end) == Some(&t[t.len() - len..]))
+    .then_some((dir, Span::new(start, end)))
 }
 
 /// Items of a list whose opener ends its paragraph: the paragraphs below, grouped by the
@@ -852,7 +884,7 @@ pub fn add_tables(
                 }
                 let (dim, factor, inherited) = match n.unit {
                     Unit::Money { factor, .. } => (Dimension::Money, Decimal::from(factor), false),
-                    Unit::None => (Dimension::Money, table.factor, true),
+                    Unit::None if table.unit_declared => (Dimension::Money, table.factor, true),
                     _ => continue,
                 };
                 if figs.iter().any(|f: &Fig| f.column == col) {

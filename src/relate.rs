@@ -643,6 +643,10 @@ fn part_in<'s>(
         let SumColumn::Value(c) = col else {
             return None;
         };
+        // Only when the total has no 本年 of its own (年初预算为X，支出决算为Y，其中：… lists 决算).
+        if total.value(Column::Current, dim).is_some() {
+            return None;
+        }
         let total_first = total.values().find(|f| f.dim == dim)?.column;
         let first = part.values().find(|f| f.dim == dim)?;
         (c == total_first && first.column == Column::Current && !first.column_named)

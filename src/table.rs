@@ -48,6 +48,9 @@ pub struct Table {
     pub span: Span,
     /// Money factor of unmarked figures (10⁴ under `单位：万元`).
     pub factor: Decimal,
+    /// A 单位 line or header said which unit unmarked figures are in; without it they are
+    /// compared with nothing outside the table.
+    pub unit_declared: bool,
     pub header: Vec<String>,
     pub columns: Vec<Option<Column>>,
     /// Columns whose figures are percentages.
@@ -166,11 +169,13 @@ pub fn read(text: &str, raw: &RawTable, numbers: &[Number]) -> Table {
     };
     let cell_text = |s: Span| &text[s.start..s.end];
     let mut factor = Decimal::ONE;
+    let mut unit_declared = false;
     if let Some(c) = raw.caption {
         let between = &text[c.end..raw.span.start];
         if between.chars().all(char::is_whitespace) {
             if let Some(m) = unit_re().captures(&text[c.start..c.end]) {
                 factor = factor_of(m.get(1).or(m.get(2)).map_or("", |m| m.as_str()));
+                unit_declared = true;
             }
         }
     }
@@ -186,6 +191,7 @@ pub fn read(text: &str, raw: &RawTable, numbers: &[Number]) -> Table {
         {
             if let Some(m) = texts.iter().find_map(|t| unit_re().captures(t)) {
                 factor = factor_of(m.get(1).or(m.get(2)).map_or("", |m| m.as_str()));
+                unit_declared = true;
             }
             continue;
         }
@@ -301,9 +307,17 @@ pub fn read(text: &str, raw: &RawTable, numbers: &[Number]) -> Table {
                 || h.contains("比重")
         })
         .collect();
+    // A header cell such as 金额（万元）also declares the unit.
+    if !unit_declared {
+        if let Some(m) = header.iter().find_map(|h| unit_re().captures(h)) {
+            factor = factor_of(m.get(1).or(m.get(2)).map_or("", |m| m.as_str()));
+            unit_declared = true;
+        }
+    }
     Table {
         span: raw.span,
         factor,
+        unit_declared,
         header,
         columns,
         percent,

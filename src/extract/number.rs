@@ -179,6 +179,10 @@ const NOT_AMOUNT_AFTER: &[char] = &[
     '平', '亩', '公', '吨', '千', '克',
 ];
 
+fn is_ideograph(c: char) -> bool {
+    ('\u{4e00}'..='\u{9fff}').contains(&c) || ('\u{3400}'..='\u{4dbf}').contains(&c)
+}
+
 fn is_space(c: char) -> bool {
     c == ' ' || c == '\u{3000}' || c == '\u{a0}' || c == '\t'
 }
@@ -235,8 +239,14 @@ pub fn scan(text: &str) -> Vec<Number> {
         let mut unit_span = None;
         let mut unit_len = 0;
         if let Some(&(w, f)) = MONEY_UNITS.iter().find(|(w, _)| after_space.starts_with(w)) {
-            unit = Unit::money(f);
-            unit_len = w.len();
+            // A bare 万/亿 before another word counts something else: 31.5万人, 3亿次.
+            let then = after_space[w.len()..].chars().next();
+            if !w.ends_with('元') && then.is_some_and(is_ideograph) {
+                unit = Unit::Other;
+            } else {
+                unit = Unit::money(f);
+                unit_len = w.len();
+            }
         } else if after_space.starts_with('%') || after_space.starts_with('％') {
             unit = Unit::Percent;
             unit_len = after_space.chars().next().map_or(1, char::len_utf8);
@@ -250,7 +260,8 @@ pub fn scan(text: &str) -> Vec<Number> {
             unit = Unit::Count(w);
             unit_len = w.len();
         } else if let Some(c) = rest.chars().next() {
-            if NOT_AMOUNT_AFTER.contains(&c) || c.is_ascii_alphabetic() {
+            // A measure word we do not count in (4,820批次, 3794平方米): not an amount.
+            if NOT_AMOUNT_AFTER.contains(&c) || c.is_ascii_alphabetic() || is_ideograph(c) {
                 unit = Unit::Other;
             }
         }

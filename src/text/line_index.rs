@@ -48,11 +48,7 @@ impl LineIndex {
     /// The byte range of a line without its terminator.
     pub fn line_span<'t>(&self, text: &'t str, line: usize) -> (usize, &'t str) {
         let start = self.line_start(line);
-        let end = self
-            .starts
-            .get(line + 1)
-            .copied()
-            .unwrap_or(self.len);
+        let end = self.starts.get(line + 1).copied().unwrap_or(self.len);
         let s = &text[start..end];
         let s = s.strip_suffix('\n').unwrap_or(s);
         (start, s.strip_suffix('\r').unwrap_or(s))
