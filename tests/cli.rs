@@ -349,7 +349,7 @@ fn explain_lists_the_rules_and_prints_one() {
 
     let out = suanpan(&["explain", "sum-mismatch"]);
     assert_eq!(out.code, 0);
-    assert!(out.stdout.starts_with("# sum-mismatch"), "{}", out.stdout);
+    assert!(out.stdout.starts_with("## sum-mismatch"), "{}", out.stdout);
     assert!(out.stdout.contains("What it checks"), "{}", out.stdout);
     assert!(out.stdout.contains("Fix safety"), "{}", out.stdout);
 

@@ -114,14 +114,7 @@ fn agriculture_wanyuan() {
         name: "02_agriculture_wanyuan",
         file: "02_agriculture_wanyuan.txt",
         expect: &[],
-        false_alarms: &[
-            // “三公” template 年初预算为…，支出决算为…，其中：… — the parts are summed against
-            // the 年初预算 figure instead of the 决算 figure.
-            ("sum-mismatch", 67),
-            // “与上年相比，“三公”经费减少1.54万元，下降7.6%” is bound to 公务接待费, the last
-            // figure of the previous clause, instead of the 三公 total.
-            ("rate-mismatch", 67),
-        ],
+        false_alarms: &[],
         misses: &[],
     });
 }
@@ -132,15 +125,7 @@ fn education_budget_markdown() {
         name: "03_education_budget",
         file: "03_education_budget.md",
         expect: &[],
-        false_alarms: &[
-            // The parenthesised sub-items of 公务用车购置及运行维护费 are added to the 三公 list.
-            ("sum-mismatch", 83),
-            // Knock-on of the line above: the 三公 table has no 单位 line and the narrative's
-            // 万元 figures are said to be 元 (two of the three fixes offered as safe).
-            ("unit-scale", 83),
-            ("unit-scale", 83),
-            ("unit-scale", 83),
-        ],
+        false_alarms: &[],
         misses: &[],
     });
 }
@@ -151,12 +136,7 @@ fn health_word_table() {
         name: "04_health_word_table",
         file: "04_health_word_table.txt",
         expect: &[],
-        false_alarms: &[
-            // “由84元提高到89元。全年预算数为…（年初预算…，年中调整增加298.00万元），决算数为全年
-            // 预算数的99.13%” — 89元 is taken as the current value of the adjustment.
-            ("change-mismatch", 15),
-            ("rate-mismatch", 15),
-        ],
+        false_alarms: &[],
         misses: &[],
     });
 }
@@ -167,13 +147,7 @@ fn market_tsv() {
         name: "05_market_tsv",
         file: "05_market_tsv.txt",
         expect: &[],
-        false_alarms: &[
-            // A paragraph starting “其中，一般公共服务支出中的…” is summed under the last 类 of
-            // the previous paragraph (住房保障支出), together with “4,820批次”.
-            ("sum-mismatch", 35),
-            // “4,820批次”: 批次 is its unit.
-            ("number-format", 37),
-        ],
+        false_alarms: &[],
         misses: &[],
     });
 }
@@ -205,8 +179,6 @@ fn justice_slips_yuan() {
         false_alarms: &[
             // Knock-on of the wrong 本年收入合计: the correct 99.5% is recomputed against it.
             ("share-mismatch", 17),
-            // The 三公 change is bound to 公务接待费 (5,420.00 − 38,600.00).
-            ("change-mismatch", 59),
         ],
         misses: &[("rate-mismatch", 17), ("direction-word", 59)],
     });
@@ -235,8 +207,6 @@ fn water_budget_slips_markdown() {
         false_alarms: &[
             // Knock-on: the correct 213 total is checked against the wrong 21303.
             ("sum-mismatch", 34),
-            // “公务接待费预算3.80万元，…；公务用车购置及运行维护费预算13.00万元，全部为…”.
-            ("sum-mismatch", 66),
         ],
         misses: &[("unit-scale", 15)],
     });

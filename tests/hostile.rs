@@ -118,7 +118,6 @@ fn dense_line_256k() {
 
 /// The case: 50 MB of figures on one line. Reported: hours in the engine.
 #[test]
-#[ignore = "engine: superlinear on long figure-dense paragraphs (1 MB: 34 s; reported)"]
 fn fifty_megabyte_line_of_figures() {
     let unit = "区文化馆位于吉祥路，支出1,234.56元；";
     let text = unit.repeat(50 * 1024 * 1024 / unit.len());
@@ -143,7 +142,6 @@ fn five_thousand_numbers_in_one_paragraph() {
 
 /// The case: 100,000 numbers in one paragraph. Measured: 170 s.
 #[test]
-#[ignore = "engine: 100,000 figures in one paragraph take 170 s (reported)"]
 fn hundred_thousand_numbers_in_one_paragraph() {
     check_one(
         "numbers100k",

@@ -317,7 +317,7 @@ impl Pair {
         let rope: &Rope = &self.doc.rope;
         assert_eq!(rope.len_bytes(), self.model.len(), "length differs");
         assert!(
-            rope.to_string() == self.model,
+            *rope == self.model,
             "the document drifted from the editor's text"
         );
     }
