@@ -65,15 +65,10 @@ pub fn check_analyze(text: &str, deep: bool) {
     let _ = suanpan::analyze(&fixed);
 }
 
-/// Findings as compared between two analyses. Leaves out number-format's decimals findings
-/// ("有N位小数" / "只有N位小数"): the engine breaks a tie between decimal counts by `HashMap`
-/// order, so they come and go at random (reported; `tests/robustness_regressions.rs::
-/// the_analysis_is_deterministic`). Remove the filter when that is fixed.
+/// Findings as compared between two analyses: all of them (the engine is deterministic since
+/// number-format's tie between decimal counts is broken by value, not by map order).
 pub fn comparable(findings: &[suanpan::Finding]) -> Vec<&suanpan::Finding> {
-    findings
-        .iter()
-        .filter(|f| !(f.rule == "number-format" && f.message.contains("位小数")))
-        .collect()
+    findings.iter().collect()
 }
 
 /// Bytes as the analyser's input: valid UTF-8 as is, anything else lossily.
