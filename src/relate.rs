@@ -527,9 +527,19 @@ fn share(doc: &Doc, i: usize, st: &Statement, out: &mut Vec<Check>) {
                 }
             }
             Role::Completion { of } => {
-                let Some(wf) = st.values().find(|v| {
-                    v.column == *of || (*of == Column::Budget && v.column == Column::AnyBudget)
-                }) else {
+                // `完成预算的X%` names no column: the budget the sentence states (年初 first).
+                let budget = |c: Column| match of {
+                    Column::Budget => c == Column::Budget || c == Column::AnyBudget,
+                    Column::AnyBudget => {
+                        matches!(c, Column::Budget | Column::AnyBudget | Column::Adjusted)
+                    }
+                    other => c == *other,
+                };
+                let Some(wf) = st
+                    .values()
+                    .filter(|v| budget(v.column))
+                    .min_by_key(|v| (v.column != *of, v.column != Column::Budget))
+                else {
                     continue;
                 };
                 (wf.clone(), of.name().to_string(), of.name().to_string())
@@ -537,9 +547,11 @@ fn share(doc: &Doc, i: usize, st: &Statement, out: &mut Vec<Check>) {
             _ => continue,
         };
         let part = match f.role {
-            Role::Completion { of } => st
-                .values()
-                .find(|v| v.column != of && v.dim == whole_fig.dim),
+            // What was spent: 本年 (决算), else any value that is not the budget itself.
+            Role::Completion { of } => st.value(Column::Current, whole_fig.dim).or_else(|| {
+                st.values()
+                    .find(|v| v.column != of && v.num != whole_fig.num && v.dim == whole_fig.dim)
+            }),
             _ => st
                 .value(Column::Current, whole_fig.dim)
                 .or_else(|| st.values().find(|v| v.dim == whole_fig.dim)),
