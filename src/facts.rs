@@ -200,17 +200,9 @@ pub fn read(text: &str, numbers: &[Number], blocks: &[Block], sentences: &[Sente
             first_in_block: true,
             heading,
             open: Vec::new(),
-            last_stmt_before_block: None,
             share_whole: None,
             block_span: block.span,
         };
-        // Only the paragraph right above may hold the total of a paragraph starting with 其中.
-        reader.last_stmt_before_block = reader
-            .facts
-            .statements
-            .len()
-            .checked_sub(1)
-            .filter(|&i| b > 0 && reader.facts.statements[i].block == b - 1);
         for &si in &sent_of_block[b] {
             reader.sentence(si, &sentences[si], &nums_by_start);
         }
@@ -280,7 +272,6 @@ struct BlockReader<'a, 't> {
     first_in_block: bool,
     heading: Option<String>,
     open: Vec<OpenList>,
-    last_stmt_before_block: Option<usize>,
     /// A figure of the whole inside a share clause, and where its clause starts.
     share_whole: Option<(usize, usize)>,
     block_span: Span,
@@ -334,8 +325,7 @@ impl BlockReader<'_, '_> {
                 if let Some(kind) =
                     opener_kind(ctext).or((colon || uses).then_some(Opener::Qizhong))
                 {
-                    let continues_above = ci == 0 && trim_pre(ctext).starts_with("其中");
-                    self.open_list(kind, clause.span, continues_above);
+                    self.open_list(kind, clause.span);
                 } else if ctext.ends_with('中') && clause.end != '\0' {
                     // `公务用车运行维护费中，…`: a list whose total was stated before.
                     let l = label::normalize(ctext.trim_end_matches('中'));
@@ -380,7 +370,7 @@ impl BlockReader<'_, '_> {
                 let pre_open = pre.trim_start().trim_start_matches(['（', '(']);
                 if prev_end == full.end && pre_open.starts_with("其中") {
                     let rest = pre_open.trim_start_matches("其中");
-                    self.open_list(Opener::Qizhong, clause.span, ci == 0);
+                    self.open_list(Opener::Qizhong, clause.span);
                     pre_for_label = rest;
                 }
                 let (dim, factor, inherited) = effective_unit(n, &money_units);
@@ -448,7 +438,7 @@ impl BlockReader<'_, '_> {
         }
     }
 
-    fn open_list(&mut self, kind: Opener, at: Span, continues_above: bool) {
+    fn open_list(&mut self, kind: Opener, at: Span) {
         let total = (|| {
             // A nested opener: the total is the last item of the open list.
             if let Some(top) = self.open.last() {
@@ -457,10 +447,8 @@ impl BlockReader<'_, '_> {
                 }
                 return None;
             }
-            // A paragraph that starts with 其中 might continue the one above, but what it lists
-            // is too often about something else (其中，一般公共服务支出中的…): only the
-            // paragraph's own statements are totals.
-            let _ = (continues_above, self.last_stmt_before_block);
+            // Only the paragraph's own statements are totals: a paragraph starting with 其中
+            // too often lists something other than the one above (其中，…支出中的…).
             self.cur
         })();
         let Some(total) = total else { return };
@@ -540,15 +528,14 @@ impl BlockReader<'_, '_> {
             {
                 column_of(clause_t).map(|of| Role::Completion { of })
             } else {
-                direction_before(self.text, clause_pre, pre_t, n)
-                    .map(|(dir, word)| Role::Rate { dir, word })
+                direction_before(self.text, pre_t, n).map(|(dir, word)| Role::Rate { dir, word })
             };
             let Some(role) = role else { return };
             let column = match role {
                 Role::Rate { .. } => comparison_column(clause_t, cur_stmt),
                 _ => Column::Current,
             };
-            self.attach(si, fig(role, column), None, head);
+            self.attach(si, fig(role, column), head);
             return;
         }
         if dim == Dimension::Points {
@@ -559,7 +546,7 @@ impl BlockReader<'_, '_> {
             self.share_whole = Some((ni, n.full_span().start - clause_pre.len()));
             return;
         }
-        if let Some((dir, word)) = direction_before(self.text, clause_pre, pre_t, n) {
+        if let Some((dir, word)) = direction_before(self.text, pre_t, n) {
             let column = comparison_column(clause_t, cur_stmt);
             // `与上年相比，公用经费减少1.54万元`: the change names its own subject, which may not
             // be the last statement (其中：办公费…).
@@ -591,7 +578,7 @@ impl BlockReader<'_, '_> {
                     }
                 }
             }
-            self.attach(si, fig(Role::Change { dir, word }, column), None, head);
+            self.attach(si, fig(Role::Change { dir, word }, column), head);
             return;
         }
         let l = label::normalize(pre_t);
@@ -610,7 +597,7 @@ impl BlockReader<'_, '_> {
             };
             let c = self.cur.unwrap_or_default();
             if self.facts.statements[c].value(column, dim).is_none() {
-                self.attach(si, fig(Role::Value, column), None, head);
+                self.attach(si, fig(Role::Value, column), head);
             }
             return;
         }
@@ -654,7 +641,7 @@ impl BlockReader<'_, '_> {
     }
 
     /// Attach a figure to the current statement (or start an unlabeled one).
-    fn attach(&mut self, si: usize, f: Fig, _l: Option<Label>, head: Option<&str>) {
+    fn attach(&mut self, si: usize, f: Fig, head: Option<&str>) {
         match self.cur {
             Some(c)
                 if !self.facts.statements[c].figs.iter().any(|g| {
@@ -740,13 +727,7 @@ fn strip_numbers(s: &str) -> String {
 
 /// The direction word right before a figure (`减少93,157.14`, `下降 16.9%`, `增幅为2%`,
 /// `同比增长`), with its span.
-fn direction_before(
-    text: &str,
-    clause_pre: &str,
-    pre: &str,
-    n: &Number,
-) -> Option<(Direction, Span)> {
-    let _ = clause_pre;
+fn direction_before(text: &str, pre: &str, n: &Number) -> Option<(Direction, Span)> {
     let mut t = pre;
     for suffix in [
         "了",

@@ -465,7 +465,7 @@ fn names(denom: &str, total: &str) -> bool {
 fn share(doc: &Doc, i: usize, st: &Statement, out: &mut Vec<Check>) {
     let statements = &doc.facts.statements;
     for f in &st.figs {
-        let (whole_fig, whole_label, denom_text) = match &f.role {
+        let (whole_fig, whole_label) = match &f.role {
             Role::Share { denom, denom_value } => {
                 let Some(part_dim) = st.dim() else { continue };
                 if let Some(w) = denom_value {
@@ -479,7 +479,7 @@ fn share(doc: &Doc, i: usize, st: &Statement, out: &mut Vec<Check>) {
                         unit_inherited: false,
                         column_named: false,
                     };
-                    (wf, denom.clone(), denom.clone())
+                    (wf, denom.clone())
                 } else if let Some(list) =
                     list_of(doc, i).filter(|l| names(denom, &statements[l.total].label))
                 {
@@ -490,7 +490,7 @@ fn share(doc: &Doc, i: usize, st: &Statement, out: &mut Vec<Check>) {
                     else {
                         continue;
                     };
-                    (w.clone(), total.label.clone(), denom.clone())
+                    (w.clone(), total.label.clone())
                 } else if !denom.is_empty() {
                     // A whole named in words: the nearest statement before with that label.
                     let d = label::canonical(&label::normalize(denom).text);
@@ -521,7 +521,7 @@ fn share(doc: &Doc, i: usize, st: &Statement, out: &mut Vec<Check>) {
                     if ambiguous {
                         continue;
                     }
-                    (wf.clone(), w.label.clone(), denom.clone())
+                    (wf.clone(), w.label.clone())
                 } else {
                     continue;
                 }
@@ -542,7 +542,7 @@ fn share(doc: &Doc, i: usize, st: &Statement, out: &mut Vec<Check>) {
                 else {
                     continue;
                 };
-                (wf.clone(), of.name().to_string(), of.name().to_string())
+                (wf.clone(), of.name().to_string())
             }
             _ => continue,
         };
@@ -575,7 +575,6 @@ fn share(doc: &Doc, i: usize, st: &Statement, out: &mut Vec<Check>) {
         } else {
             Verdict::Mismatch
         };
-        let _ = denom_text;
         // A completion ratio (完成年初预算的X%) is a rate of the budget, reported as one.
         let completion = matches!(f.role, Role::Completion { .. });
         out.push(Check {
