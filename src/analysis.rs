@@ -88,9 +88,39 @@ pub struct Analysis {
     pub outline: Vec<Heading>,
 }
 
+/// What the user may tell the engine that the text does not say.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct Options {
+    /// The unit of a table that declares none (no `单位：万元` above it or in its header), as
+    /// a factor of 元: `Some(10_000)` reads such a table in 万元. `None` (the default) leaves
+    /// its bare figures unread, because guessing a unit wrong would report every row.
+    pub assumed_unit: Option<u32>,
+}
+
+impl Options {
+    /// `元` → 1, `万元` → 10,000 (also `yuan`, `wanyuan`, `none`); `Err` says what is accepted.
+    pub fn parse_unit(s: &str) -> Result<Option<u32>, String> {
+        match s.trim() {
+            "" | "none" | "无" => Ok(None),
+            "元" | "yuan" => Ok(Some(1)),
+            "千元" => Ok(Some(1_000)),
+            "万元" | "wanyuan" => Ok(Some(10_000)),
+            "亿元" => Ok(Some(100_000_000)),
+            other => Err(format!(
+                "unknown unit “{other}”: use 元, 千元, 万元, 亿元 or none"
+            )),
+        }
+    }
+}
+
 /// Analyse a whole report.
 pub fn analyze(text: &str) -> Analysis {
-    crate::engine::run(text)
+    crate::engine::run(text, &Options::default())
+}
+
+/// Analyse a whole report with options.
+pub fn analyze_with(text: &str, options: &Options) -> Analysis {
+    crate::engine::run(text, options)
 }
 
 impl Analysis {

@@ -41,13 +41,19 @@ pub fn read_report(path: &str) -> Result<String, String> {
 }
 
 /// Run `suanpan check`; returns the exit status (0 clean, 1 errors found, 2 usage or I/O error).
-pub fn check(paths: &[String], format: Format, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+pub fn check(
+    paths: &[String],
+    format: Format,
+    options: &crate::Options,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> i32 {
     let mut checked = Vec::new();
     let mut io_error = false;
     for path in paths {
         match read_report(path) {
             Ok(text) => {
-                let findings = crate::engine::findings(&text);
+                let findings = crate::engine::findings(&text, options);
                 checked.push(Checked {
                     path: path.clone(),
                     text,

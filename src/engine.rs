@@ -1,7 +1,7 @@
 //! Builds the document model (numbers → blocks and sentences → statements and lists → checks)
 //! and runs the rules over it.
 
-use crate::analysis::{AmountInfo, Analysis, Heading, Relation, Term as PubTerm};
+use crate::analysis::{AmountInfo, Analysis, Heading, Options, Relation, Term as PubTerm};
 use crate::extract::{self, Number};
 use crate::facts::{self, Facts, Role};
 use crate::finding::Finding;
@@ -30,7 +30,7 @@ pub struct Doc<'t> {
 }
 
 impl Doc<'_> {
-    pub fn build(text: &str) -> Doc<'_> {
+    pub fn build<'t>(text: &'t str, options: &Options) -> Doc<'t> {
         let numbers = extract::scan(text);
         let (blocks, raw_tables) = segment::blocks(text, &numbers);
         let protected: Vec<Span> = numbers.iter().map(|n| n.span).collect();
@@ -42,7 +42,7 @@ impl Doc<'_> {
         }
         let tables: Vec<Table> = raw_tables
             .iter()
-            .map(|t| table::read(text, t, &numbers))
+            .map(|t| table::read(text, t, &numbers, options.assumed_unit))
             .collect();
         let mut facts = facts::read(text, &numbers, &blocks, &sentences);
         facts::add_tables(&mut facts, &blocks, &tables, &numbers);
@@ -115,8 +115,8 @@ fn is_budget_report(text: &str) -> bool {
 }
 
 /// Only the findings: what `suanpan check` needs, without the views the IDE shows.
-pub fn findings(text: &str) -> Vec<Finding> {
-    find(&Doc::build(text))
+pub fn findings(text: &str, options: &Options) -> Vec<Finding> {
+    find(&Doc::build(text, options))
 }
 
 fn find(doc: &Doc) -> Vec<Finding> {
@@ -129,8 +129,8 @@ fn find(doc: &Doc) -> Vec<Finding> {
     findings
 }
 
-pub fn run(text: &str) -> Analysis {
-    let doc = Doc::build(text);
+pub fn run(text: &str, options: &Options) -> Analysis {
+    let doc = Doc::build(text, options);
     Analysis {
         findings: find(&doc),
         relations: relations(&doc),
@@ -244,7 +244,7 @@ fn outline(doc: &Doc) -> Vec<Heading> {
 /// What the engine read, for development (`cargo run --example dump`).
 pub fn debug_dump(text: &str, line: Option<usize>) -> String {
     use std::fmt::Write;
-    let doc = Doc::build(text);
+    let doc = Doc::build(text, &Options::default());
     let mut s = String::new();
     let on = |off: usize| line.is_none_or(|l| doc.line_no(off) == l);
     for (i, st) in doc.facts.statements.iter().enumerate() {

@@ -24,7 +24,9 @@ mod segment;
 mod table;
 pub mod text;
 
-pub use analysis::{analyze, AmountInfo, Analysis, Heading, Relation, RelationKind, Term};
+pub use analysis::{
+    analyze, analyze_with, AmountInfo, Analysis, Heading, Options, Relation, RelationKind, Term,
+};
 #[doc(hidden)]
 pub use engine::debug_dump;
 pub use finding::{Applicability, Edit, Finding, Fix, Related, Severity};

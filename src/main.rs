@@ -22,6 +22,10 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// The unit of tables that state none (元, 千元, 万元, 亿元); by default their bare
+        /// figures are not read.
+        #[arg(long, value_name = "UNIT", value_parser = parse_unit)]
+        assume_unit: Option<u32>,
         /// Report files (UTF-8 .txt or .md).
         #[arg(required = true)]
         files: Vec<String>,
@@ -49,15 +53,23 @@ fn main() -> ExitCode {
         }
     };
     let code = match cli.command {
-        Command::Check { format, files } => {
+        Command::Check {
+            format,
+            files,
+            assume_unit,
+        } => {
             let format = match format {
                 Format::Text => suanpan::cli::Format::Text,
                 Format::Json => suanpan::cli::Format::Json,
                 Format::Sarif => suanpan::cli::Format::Sarif,
             };
+            let options = suanpan::Options {
+                assumed_unit: assume_unit,
+            };
             suanpan::cli::check(
                 &files,
                 format,
+                &options,
                 &mut std::io::stdout().lock(),
                 &mut std::io::stderr().lock(),
             )
@@ -66,6 +78,10 @@ fn main() -> ExitCode {
         Command::Explain { rule } => explain(rule.as_deref()),
     };
     ExitCode::from(code as u8)
+}
+
+fn parse_unit(s: &str) -> Result<u32, String> {
+    suanpan::Options::parse_unit(s)?.ok_or_else(|| "give a unit: 元, 千元, 万元 or 亿元".into())
 }
 
 fn explain(rule: Option<&str>) -> i32 {

@@ -162,7 +162,7 @@ fn is_code(s: &str) -> bool {
 }
 
 /// Understand a raw table.
-pub fn read(text: &str, raw: &RawTable, numbers: &[Number]) -> Table {
+pub fn read(text: &str, raw: &RawTable, numbers: &[Number], assumed_unit: Option<u32>) -> Table {
     let num_at = |span: Span| -> Option<usize> {
         let i = numbers.partition_point(|n| n.span.start < span.start);
         (i < numbers.len() && span.contains(numbers[i].span.start)).then_some(i)
@@ -313,6 +313,11 @@ pub fn read(text: &str, raw: &RawTable, numbers: &[Number]) -> Table {
             factor = factor_of(m.get(1).or(m.get(2)).map_or("", |m| m.as_str()));
             unit_declared = true;
         }
+    }
+    // The user's setting, for a table that says nothing.
+    if let (false, Some(f)) = (unit_declared, assumed_unit) {
+        factor = Decimal::from(f);
+        unit_declared = true;
     }
     Table {
         span: raw.span,

@@ -400,3 +400,28 @@ fn crlf_gives_the_same_findings_as_lf() {
         }
     }
 }
+
+/// A table without 单位 is read only when the user says which unit to assume.
+#[test]
+fn assume_unit_reads_tables_that_declare_none() {
+    let dir = scratch("assume-unit");
+    let report = "本年支出合计300.00万元。\n\n项目\t决算数\n本年支出合计\t310.00\n";
+    let file = write(&dir, "report.txt", report.as_bytes());
+    let (code, v) = json(&["check", "--format", "json", &file]);
+    assert_eq!(code, 0, "no unit, no comparison: {v}");
+    assert!(diagnostics(&v, 0).is_empty());
+
+    let (_, v) = json(&["check", "--format", "json", "--assume-unit", "万元", &file]);
+    let d = diagnostics(&v, 0);
+    assert_eq!(d.len(), 1, "{v}");
+    assert_eq!(d[0]["rule"], "value-mismatch");
+    assert_eq!(d[0]["range"]["start"]["line"], 3);
+
+    let out = suanpan(&["check", "--assume-unit", "美元", &file]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("元, 千元, 万元, 亿元"),
+        "{}",
+        out.stderr
+    );
+}
