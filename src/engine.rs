@@ -115,8 +115,22 @@ fn is_budget_report(text: &str) -> bool {
 }
 
 /// Only the findings: what `suanpan check` needs, without the views the IDE shows.
+/// Each report of a bundle is read on its own (see `bundle`).
 pub fn findings(text: &str, options: &Options) -> Vec<Finding> {
-    find(&Doc::build(text, options))
+    let mut out = Vec::new();
+    for (start, end) in reports(text) {
+        let mut found = find(&Doc::build(&text[start..end], options));
+        found.iter_mut().for_each(|f| f.shift(start));
+        out.append(&mut found);
+    }
+    out
+}
+
+/// The byte ranges of the reports in `text`.
+fn reports(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let starts = crate::bundle::split(text);
+    let ends: Vec<usize> = starts.iter().skip(1).copied().chain([text.len()]).collect();
+    starts.into_iter().zip(ends)
 }
 
 fn find(doc: &Doc) -> Vec<Finding> {
@@ -130,6 +144,15 @@ fn find(doc: &Doc) -> Vec<Finding> {
 }
 
 pub fn run(text: &str, options: &Options) -> Analysis {
+    let mut out = Analysis::default();
+    for (start, end) in reports(text) {
+        out.append(run_report(&text[start..end], options), start);
+    }
+    out
+}
+
+/// The analysis of one report.
+pub fn run_report(text: &str, options: &Options) -> Analysis {
     let doc = Doc::build(text, options);
     Analysis {
         findings: find(&doc),

@@ -105,6 +105,19 @@ impl Finding {
     }
 }
 
+impl Finding {
+    /// The same finding `by` bytes further on (a report's findings placed in its bundle).
+    pub fn shift(&mut self, by: usize) {
+        self.span = self.span.shift(by);
+        for r in &mut self.related {
+            r.span = r.span.shift(by);
+        }
+        for e in self.fixes.iter_mut().flat_map(|f| f.edits.iter_mut()) {
+            e.span = e.span.shift(by);
+        }
+    }
+}
+
 impl Fix {
     pub fn replace(
         title: impl Into<String>,

@@ -8,6 +8,7 @@
 //! `ide` (hover, outline…) → the front ends `cli` and `lsp`.
 
 pub mod analysis;
+mod bundle;
 mod canon;
 pub mod cli;
 mod engine;

@@ -773,6 +773,13 @@ fn sum(doc: &Doc, list: &List, failed_changes: &HashSet<usize>, out: &mut Vec<Ch
             let exact = sh.iter().map(|i| i.mid()).sum::<Decimal>() == HUNDRED;
             if sum.is_some_and(|s| s.meets(Interval::exact(HUNDRED))) && (!coarse || exact) {
                 reason = Some("各项占比合计为100%，所列项目完整".into());
+                // Rounded shares adding to 100 may leave out an item as large as the
+                // rounding: `小微企业…占中小企业的100%` is true of 99.5%.
+                let slack = sum.map_or(Decimal::ZERO, |s| (HUNDRED - s.lo).max(Decimal::ZERO));
+                for s in sums.iter_mut().filter(|s| !s.holds) {
+                    let room = s.total.iv.hi.abs() * slack / HUNDRED;
+                    s.holds = s.sum.lo <= s.total.iv.hi && s.total.iv.lo <= s.sum.hi + room;
+                }
             }
         }
     }
@@ -1105,6 +1112,11 @@ fn same(doc: &Doc, out: &mut Vec<Check>) {
                             Decimal::new(1, 8),
                         ]
                         .into_iter()
+                        // Rescaling a zero says nothing: `0元` × 1亿 still reaches millions.
+                        .filter(|_| {
+                            let zero = Interval::exact(Decimal::ZERO);
+                            !t.iv.meets(zero) && !first.iv.meets(zero)
+                        })
                         .find(|&k| t.iv.scale(k).is_some_and(|s| s.meets(first.iv)));
                         match unit_slip {
                             Some(k) => Verdict::UnitScale {

@@ -333,3 +333,31 @@ fn big_documents_reach_their_size() {
     let n = d.text.lines().count();
     assert!(d.expected.iter().all(|e| e.line < n));
 }
+
+/// A bundle of reports (a province's 决算说明 in one file) is read report by report: one
+/// department's 收支总计 is not compared with the next one's, and each report's slips are found
+/// where they are.
+#[test]
+fn bundles_are_read_report_by_report() {
+    let clean = gen::generate_big(23, 400_000, 0);
+    assert!(clean.parts >= 8, "a bundle of several reports");
+    let analysis = suanpan::analyze(&clean.text);
+    let serious_found: Vec<&Finding> = analysis.findings.iter().filter(|f| serious(f)).collect();
+    assert!(
+        serious_found.is_empty(),
+        "a clean bundle is silent; found {}, first: {:?}",
+        serious_found.len(),
+        serious_found.first()
+    );
+
+    let dirty = gen::generate_big(23, 400_000, 2);
+    let analysis = suanpan::analyze(&dirty.text);
+    let starts = line_starts(&dirty.text);
+    let m = match_findings(&dirty.expected, &analysis.findings, &starts);
+    let hits = m.iter().filter(|h| h.is_some()).count();
+    assert!(
+        hits * 100 >= dirty.expected.len() * 95,
+        "{hits} of {} slips found in the bundle",
+        dirty.expected.len()
+    );
+}

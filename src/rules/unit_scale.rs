@@ -83,8 +83,7 @@ pub fn check(doc: &Doc, out: &mut Vec<Finding>) {
                 let o = &c.terms[0];
                 let on = if o.num == num { &c.target } else { o };
                 format!(
-                    "与第{}行的“{}{}”为同一数值，单位相差{}倍",
-                    doc.line_no(doc.numbers[on.num].span.start),
+                    "与另一处的“{}{}”为同一数值，单位相差{}倍",
                     on.label,
                     shown(doc, on, true),
                     if factor > Decimal::ONE {
@@ -114,14 +113,22 @@ pub fn check(doc: &Doc, out: &mut Vec<Finding>) {
         } else {
             Applicability::Unsafe
         };
-        out.push(
+        let mut f =
             Finding::new("unit-scale", Severity::Error, n.full_span(), msg).with_fix(Fix::replace(
                 format!("单位改为 {new_unit}：{}{new_unit}", doc.digits(num)),
                 us,
                 new_unit,
                 applicability,
-            )),
-        );
+            ));
+        if c.kind == RelationKind::Same {
+            let o = &c.terms[0];
+            let on = if o.num == num { &c.target } else { o };
+            f = f.with_related(
+                doc.numbers[on.num].full_span(),
+                format!("同一数值：{} {}", on.label, shown(doc, on, true)),
+            );
+        }
+        out.push(f);
     }
 }
 

@@ -37,11 +37,10 @@ pub fn check(doc: &Doc, out: &mut Vec<Finding>) {
         let o = &c.terms[0];
         let on = &doc.numbers[o.num];
         let msg = format!(
-            "{}（{}）在此为 {}，与第{}行的 {} 不一致（差 {}）",
+            "{}（{}）在此为 {}，与另一处的 {} 不一致（差 {}）",
             t.label,
             c.column,
             shown(doc, t, true),
-            doc.line_no(on.span.start),
             shown(doc, o, true),
             written_like(doc, t, t.iv.mid() - o.iv.mid())
         );
