@@ -80,7 +80,7 @@ pub struct AmountInfo {
     pub key: Option<String>,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Analysis {
     pub findings: Vec<Finding>,
     pub relations: Vec<Relation>,

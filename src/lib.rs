@@ -16,6 +16,7 @@ pub mod extract;
 mod facts;
 pub mod finding;
 pub mod ide;
+pub mod incremental;
 pub mod interval;
 mod label;
 pub mod lsp;
