@@ -1063,3 +1063,38 @@ fn definition_and_references_join_statements_of_one_quantity() {
     assert_eq!(locs[1]["range"]["start"], position(&text, again, c.enc));
     assert_eq!(c.shutdown_exit().code(), Some(0));
 }
+
+/// A keystroke that changes no finding publishes nothing: the client already has the set.
+#[test]
+fn unchanged_diagnostics_are_not_published_again() {
+    let mut c = Client::start();
+    let u = uri("quiet.txt");
+    let text =
+        "基本支出100.00万元，其中：人员经费60.00万元，公用经费30.00万元。\n这是一段说明文字。\n";
+    c.open(&u, text, 1);
+    assert_eq!(c.diagnostics(&u, 1).len(), 1);
+    // Type in the narrative line: the finding stays where it is.
+    let at = text.find("说明").unwrap();
+    c.change(
+        &u,
+        2,
+        json!([{"range": range(text, at, at, Enc::Utf16), "text": "很"}]),
+    );
+    let text2 = format!("{}很{}", &text[..at], &text[at..]);
+    // Correct the slip: a new set, published.
+    let at = text2.find("30.00").unwrap();
+    c.change(
+        &u,
+        3,
+        json!([{"range": range(&text2, at, at + 1, Enc::Utf16), "text": "4"}]),
+    );
+    assert!(c.diagnostics(&u, 3).is_empty());
+    let versions: Vec<&Value> = c
+        .notes
+        .iter()
+        .filter(|n| n["method"] == "textDocument/publishDiagnostics")
+        .map(|n| &n["params"]["version"])
+        .collect();
+    assert_eq!(versions, [&json!(1), &json!(3)]);
+    assert_eq!(c.shutdown_exit().code(), Some(0));
+}

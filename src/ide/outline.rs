@@ -24,6 +24,15 @@ pub struct Symbol {
     pub children: Vec<Symbol>,
 }
 
+impl Symbol {
+    /// The same symbol `by` bytes further on (a report's outline placed in its file).
+    pub fn shift(&mut self, by: usize) {
+        self.span = self.span.shift(by);
+        self.selection = self.selection.shift(by);
+        self.children.iter_mut().for_each(|c| c.shift(by));
+    }
+}
+
 /// The outline tree. Headings nest by level; totals (targets of sum relations) go under the
 /// innermost heading whose section contains them, or at the top level before any heading.
 pub fn outline(analysis: &Analysis) -> Vec<Symbol> {

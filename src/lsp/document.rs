@@ -13,8 +13,10 @@ use ropey::Rope;
 use tower_lsp_server::ls_types::TextDocumentContentChangeEvent;
 
 use super::position::{char_of, OutOfRange};
-use crate::analysis::Analysis;
+use crate::finding::Finding;
+use crate::incremental::{Incremental, Report};
 use crate::text::encoding::PositionEncoding;
+use crate::text::Span;
 
 /// The analysis of one version of a document, with the text it was made from.
 #[derive(Debug)]
@@ -23,8 +25,17 @@ pub struct Snapshot {
     /// The text analysed (a cheap clone of the document's rope at that version), for converting
     /// the analysis' byte spans to positions.
     pub rope: Rope,
-    pub text: String,
-    pub analysis: Analysis,
+    /// The document's reports, each analysed; the IDE features ask the report under the cursor.
+    pub reports: Incremental,
+    /// Every finding, in document offsets.
+    pub findings: Vec<Finding>,
+}
+
+impl Snapshot {
+    /// The report holding byte `offset`, with its start.
+    pub fn report_at(&self, offset: usize) -> (usize, &Report) {
+        self.reports.report_at(offset)
+    }
 }
 
 #[derive(Debug)]
@@ -36,6 +47,8 @@ pub struct Document {
     pub in_sync: bool,
     /// The analysis of `version`, or of an older one while a new one is being made.
     pub snapshot: Option<Arc<Snapshot>>,
+    /// The text as reports, with the analyses of those no edit has touched since.
+    pub reports: Incremental,
 }
 
 /// Why an edit was refused.
@@ -78,6 +91,7 @@ impl Document {
             language_id,
             in_sync: true,
             snapshot: None,
+            reports: Incremental::new(text, crate::Options::default()),
         }
     }
 
@@ -98,11 +112,13 @@ impl Document {
         }
         // Work on a copy (O(1): ropes share their nodes) so a bad change leaves nothing behind.
         let mut rope = self.rope.clone();
+        let mut reports = self.reports.clone();
         let mut in_sync = self.in_sync;
         for (i, change) in changes.iter().enumerate() {
             match change.range {
                 None => {
                     rope = Rope::from_str(&change.text);
+                    reports = Incremental::new(&change.text, reports.options());
                     in_sync = true;
                 }
                 Some(_) if !in_sync => return Err(SyncError::OutOfSync),
@@ -119,6 +135,10 @@ impl Document {
                         }
                     };
                     let (a, b) = (a.min(b), a.max(b));
+                    reports.edit(
+                        Span::new(rope.char_to_byte(a), rope.char_to_byte(b)),
+                        &change.text,
+                    );
                     rope.remove(a..b);
                     rope.insert(a, &change.text);
                 }
@@ -128,6 +148,7 @@ impl Document {
             return Err(SyncError::OutOfSync);
         }
         self.rope = rope;
+        self.reports = reports;
         self.version = version;
         self.in_sync = true;
         Ok(())

@@ -26,6 +26,7 @@ use super::position::{byte_of, range_of, span_of};
 use crate::finding::Applicability;
 use crate::ide;
 use crate::text::encoding::PositionEncoding;
+use crate::text::Span;
 
 pub const FIX_ALL_KIND: &str = "source.fixAll.suanpan";
 
@@ -64,8 +65,9 @@ pub struct Shared {
     session: Mutex<Session>,
     /// Bumped on every configuration change; part of pull diagnostics' result ids.
     config_gen: AtomicU64,
-    /// Held while checking that a result is current and sending it.
-    publish: tokio::sync::Mutex<()>,
+    /// Held while checking that a result is current and sending it; holds what was last
+    /// published for each document, so an unchanged set is not sent again.
+    publish: tokio::sync::Mutex<HashMap<Uri, Vec<Diagnostic>>>,
     shutdown: Arc<AtomicBool>,
 }
 
@@ -86,7 +88,7 @@ impl Backend {
                     debug,
                 }),
                 config_gen: AtomicU64::new(0),
-                publish: tokio::sync::Mutex::new(()),
+                publish: tokio::sync::Mutex::new(HashMap::new()),
                 shutdown,
             }),
         }
@@ -174,8 +176,9 @@ impl Shared {
         if lock(&self.docs).remove(&uri).is_some() {
             let this = self.clone();
             tokio::spawn(async move {
-                let _g = this.publish.lock().await;
+                let mut published = this.publish.lock().await;
                 if !lock(&this.docs).contains_key(&uri) {
+                    published.remove(&uri);
                     this.client.publish_diagnostics(uri, Vec::new(), None).await;
                 }
             });
@@ -188,7 +191,8 @@ impl Shared {
         let this = self.clone();
         tokio::spawn(async move {
             {
-                let _g = this.publish.lock().await;
+                let mut published = this.publish.lock().await;
+                published.remove(&uri);
                 this.client
                     .publish_diagnostics(uri.clone(), Vec::new(), None)
                     .await;
@@ -240,11 +244,19 @@ impl Shared {
         } else {
             Vec::new()
         };
-        let _g = self.publish.lock().await;
+        let mut published = self.publish.lock().await;
         // Dropped if a newer edit arrived meanwhile: its own task publishes.
         if self.current_version(&uri) != Some(version) {
             return;
         }
+        // Most keystrokes change no finding: send a set only when it differs from the last one
+        // sent (as rust-analyzer does). The version inside each fix's data does not count: a
+        // client holding an older set gets its fixes from the current analysis instead.
+        let key: Vec<Diagnostic> = diagnostics.iter().map(without_version).collect();
+        if published.get(&uri) == Some(&key) {
+            return;
+        }
+        published.insert(uri.clone(), key);
         self.client
             .publish_diagnostics(uri, diagnostics, Some(version))
             .await;
@@ -271,32 +283,42 @@ impl Shared {
     /// The analysis of the document's current version, made on the blocking pool if it is not
     /// cached. `None` when the document is not open, out of sync, or its analysis panicked.
     pub async fn snapshot(self: &Arc<Self>, uri: &Uri) -> Option<Arc<Snapshot>> {
-        let (version, rope) = {
+        let (version, rope, mut reports) = {
             let docs = lock(&self.docs);
             let doc = docs.get(uri).filter(|d| d.in_sync)?;
             if let Some(s) = doc.current_snapshot() {
                 return Some(s);
             }
-            (doc.version, doc.rope.clone())
+            (doc.version, doc.rope.clone(), doc.reports.clone())
         };
         let debug = lock(&self.session).debug;
+        let options = crate::Options::default();
+        // Only the reports edited since the last analysis are read again (issue 5).
         let job = tokio::task::spawn_blocking(move || {
-            let text = rope.to_string();
-            if debug && text.contains(DEBUG_PANIC_MARKER) {
+            if debug
+                && reports
+                    .reports()
+                    .any(|(_, r)| r.text.contains(DEBUG_PANIC_MARKER))
+            {
                 panic!("debug: a deliberate panic in analysis");
             }
-            let analysis = crate::analyze(&text);
+            reports.set_options(options);
+            reports.analyze();
+            let findings = reports.findings();
             Snapshot {
                 version,
                 rope,
-                text,
-                analysis,
+                reports,
+                findings,
             }
         });
         match job.await {
             Ok(snap) => {
                 let snap = Arc::new(snap);
                 if let Some(doc) = lock(&self.docs).get_mut(uri) {
+                    // Keep the analyses of reports still unchanged, even if the document
+                    // moved on meanwhile.
+                    doc.reports.adopt(&snap.reports);
                     if doc.version == version {
                         doc.snapshot = Some(snap.clone());
                     }
@@ -323,7 +345,7 @@ impl Shared {
             uri,
             snap.version,
             &snap.rope,
-            &snap.analysis.findings,
+            &snap.findings,
             &s.config,
             s.enc,
         )
@@ -538,8 +560,16 @@ impl LanguageServer for Backend {
         };
         let enc = self.shared.session().enc;
         let offset = byte_of(&snap.rope, p.position, enc).map_err(invalid_position)?;
-        Ok(ide::hover(&snap.analysis, &snap.text, offset)
-            .map(|h| convert::hover(&snap.rope, h, enc)))
+        let (start, report) = snap.report_at(offset);
+        let Some(analysis) = &report.analysis else {
+            return Ok(None);
+        };
+        Ok(
+            ide::hover(analysis, &report.text, offset - start).map(|mut h| {
+                h.span = h.span.shift(start);
+                convert::hover(&snap.rope, h, enc)
+            }),
+        )
     }
 
     async fn document_symbol(
@@ -550,7 +580,15 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         let enc = self.shared.session().enc;
-        let tree = ide::outline(&snap.analysis);
+        let mut tree = Vec::new();
+        for (start, r) in snap.reports.reports() {
+            let Some(analysis) = &r.analysis else {
+                continue;
+            };
+            let mut part = ide::outline(analysis);
+            part.iter_mut().for_each(|s| s.shift(start));
+            tree.append(&mut part);
+        }
         Ok(Some(DocumentSymbolResponse::Nested(convert::symbols(
             &snap.rope, &tree, enc,
         ))))
@@ -569,10 +607,24 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         let range = span_of(&snap.rope, params.range, session.enc).map_err(invalid_position)?;
-        let hints = ide::inlay_hints(&snap.analysis, &snap.text, range)
-            .into_iter()
-            .map(|h| convert::inlay_hint(&snap.rope, h, session.enc))
-            .collect();
+        let mut hints = Vec::new();
+        for (start, r) in snap.reports.reports_in(range) {
+            let Some(analysis) = &r.analysis else {
+                continue;
+            };
+            let local = Span::new(
+                range.start.saturating_sub(start).min(r.text.len()),
+                range.end.saturating_sub(start).min(r.text.len()),
+            );
+            hints.extend(
+                ide::inlay_hints(analysis, &r.text, local)
+                    .into_iter()
+                    .map(|mut h| {
+                        h.offset += start;
+                        convert::inlay_hint(&snap.rope, h, session.enc)
+                    }),
+            );
+        }
         Ok(Some(hints))
     }
 
@@ -587,7 +639,7 @@ impl LanguageServer for Backend {
         };
         let enc = self.shared.session().enc;
         let offset = byte_of(&snap.rope, p.position, enc).map_err(invalid_position)?;
-        let Some(q) = ide::same_quantity(&snap.analysis, offset) else {
+        let Some(q) = same_quantity(&snap, offset) else {
             return Ok(None);
         };
         let mut others: Vec<Location> = q
@@ -611,7 +663,7 @@ impl LanguageServer for Backend {
         };
         let enc = self.shared.session().enc;
         let offset = byte_of(&snap.rope, p.position, enc).map_err(invalid_position)?;
-        let Some(q) = ide::same_quantity(&snap.analysis, offset) else {
+        let Some(q) = same_quantity(&snap, offset) else {
             return Ok(None);
         };
         let include_self = params.context.include_declaration;
@@ -662,7 +714,7 @@ impl LanguageServer for Backend {
                             Some(NumberOrString::String(r)) => r.as_str(),
                             _ => continue,
                         };
-                        if let Some(f) = snap.analysis.findings.iter().find(|f| {
+                        if let Some(f) = snap.findings.iter().find(|f| {
                             f.rule == rule && range_of(&snap.rope, f.span, enc) == d.range
                         }) {
                             per_diag.push((d.clone(), fix_data(&snap, f, enc)));
@@ -673,7 +725,6 @@ impl LanguageServer for Backend {
             if params.context.diagnostics.is_empty() {
                 // Clients that do not send the diagnostics under the cursor.
                 for f in snap
-                    .analysis
                     .findings
                     .iter()
                     .filter(|f| f.span.intersects(range) || f.span.touches(range.start))
@@ -718,7 +769,6 @@ impl LanguageServer for Backend {
         if kind_matches(FIX_ALL_KIND, only) {
             let within = (!range.is_empty()).then_some(range);
             let enabled = snap
-                .analysis
                 .findings
                 .iter()
                 .filter(|f| s.config.severity_of(f.rule, f.severity).is_some());
@@ -790,6 +840,24 @@ impl LanguageServer for Backend {
         }
         Ok(full(self.shared.diagnostics_of(&uri, &snap), Some(id)))
     }
+}
+
+/// A diagnostic as compared with the last one published: without the version in its data.
+fn without_version(d: &Diagnostic) -> Diagnostic {
+    let mut d = d.clone();
+    if let Some(Value::Object(data)) = &mut d.data {
+        data.remove("version");
+    }
+    d
+}
+
+/// The statements of the same quantity as the figure at `offset`, within its report.
+fn same_quantity(snap: &Snapshot, offset: usize) -> Option<ide::SameQuantity> {
+    let (start, r) = snap.report_at(offset);
+    let mut q = ide::same_quantity(r.analysis.as_ref()?, offset - start)?;
+    q.at = q.at.shift(start);
+    q.all.iter_mut().for_each(|s| *s = s.shift(start));
+    Some(q)
 }
 
 fn fix_data(snap: &Snapshot, f: &crate::Finding, enc: PositionEncoding) -> Vec<convert::FixDatum> {
