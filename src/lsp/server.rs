@@ -279,13 +279,16 @@ impl Shared {
             }
             (doc.version, doc.rope.clone())
         };
-        let debug = lock(&self.session).debug;
+        let (debug, options) = {
+            let s = lock(&self.session);
+            (s.debug, s.config.options())
+        };
         let job = tokio::task::spawn_blocking(move || {
             let text = rope.to_string();
             if debug && text.contains(DEBUG_PANIC_MARKER) {
                 panic!("debug: a deliberate panic in analysis");
             }
-            let analysis = crate::analyze(&text);
+            let analysis = crate::analyze_with(&text, &options);
             Snapshot {
                 version,
                 rope,
@@ -296,7 +299,13 @@ impl Shared {
         match job.await {
             Ok(snap) => {
                 let snap = Arc::new(snap);
-                if let Some(doc) = lock(&self.docs).get_mut(uri) {
+                let mut docs = lock(&self.docs);
+                // Made with options changed meanwhile: stale, and `apply_config` has scheduled
+                // its replacement.
+                if lock(&self.session).config.options() != options {
+                    return None;
+                }
+                if let Some(doc) = docs.get_mut(uri) {
                     if doc.version == version {
                         doc.snapshot = Some(snap.clone());
                     }
@@ -334,14 +343,21 @@ impl Shared {
         for w in warnings {
             self.log(MessageType::WARNING, format!("settings: {w}"));
         }
-        let caps = {
+        let (caps, reanalyse) = {
             let mut s = lock(&self.session);
             if s.config == config {
                 return;
             }
+            let reanalyse = s.config.options() != config.options();
             s.config = config;
-            s.caps.clone()
+            (s.caps.clone(), reanalyse)
         };
+        if reanalyse {
+            // The options change what is read, not only what is shown: drop every analysis.
+            for doc in lock(&self.docs).values_mut() {
+                doc.snapshot = None;
+            }
+        }
         self.config_gen.fetch_add(1, Ordering::SeqCst);
         // Applied without a restart: republish (push) or ask the client to pull again.
         let uris: Vec<Uri> = lock(&self.docs).keys().cloned().collect();
