@@ -42,6 +42,7 @@ function serverSettings(scope?: vscode.Uri): Record<string, unknown> {
     severity,
     debounceMs: c.get<number>('debounceMs', 0),
     inlayHints: c.get<boolean>('inlayHints', true),
+    assumedUnit: c.get<string>('assumedUnit', 'none') || 'none',
   };
 }
 const EXPLAIN_SCHEME = 'suanpan-explain';
