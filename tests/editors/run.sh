@@ -142,6 +142,7 @@ if [[ " $SUITES " == *" nvim "* ]]; then
   nvim_case "$V11" "$NVIM11" encoding wide.txt wide.txt SUANPAN_WANT_ENCODING=utf-8
   nvim_case "$V11" "$NVIM11" fix_all report.txt report.txt
   nvim_case "$V11" "$NVIM11" settings report.txt report.txt
+  nvim_case "$V11" "$NVIM11" assumed_unit unitless.txt unitless.txt
   nvim_case "$V11" "$NVIM11" files_filter report.txt 青松县2024年度决算说明.txt 'SUANPAN_FILES=*决算*'
   nvim_case "$V11" "$NVIM11" files_filter report.txt notes.txt 'SUANPAN_FILES=*决算*'
   nvim_case "$V11" "$NVIM11" health report.txt report.txt
