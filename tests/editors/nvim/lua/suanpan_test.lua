@@ -300,6 +300,11 @@ function T.health()
   expect(text:find('suanpan binary: ', 1, true), 'no "suanpan binary:" line')
   expect(text:find('suanpan %d+%.%d+'), 'no version in :checkhealth output')
   expect(not text:find('ERROR', 1, true), 'an ERROR in :checkhealth output')
+  -- The way the plugin registered the server, by version (0.8–0.10: the vim.lsp.start path).
+  local how = vim.fn.has('nvim-0.11') == 1 and 'registered with vim.lsp.config / vim.lsp.enable'
+    or vim.fn.has('nvim-0.8') == 1 and 'started with vim.lsp.start'
+    or 'started with vim.lsp.start_client'
+  expect(text:find(how, 1, true), 'no "' .. how .. '" in :checkhealth output')
 end
 
 function T.run(name)
