@@ -1028,6 +1028,111 @@ fn configuration_applies_without_restart() {
     assert_eq!(c.shutdown_exit().code(), Some(0));
 }
 
+/// A table with no 单位 whose total disagrees with the text only if it is read in 万元.
+const UNITLESS: &str = "本年支出合计300.00万元。\n\n项目\t决算数\n本年支出合计\t310.00\n";
+
+fn value_mismatch_lines(diags: &[Value]) -> Vec<u64> {
+    diags
+        .iter()
+        .filter(|d| d["code"] == "value-mismatch")
+        .map(|d| d["range"]["start"]["line"].as_u64().unwrap())
+        .collect()
+}
+
+#[test]
+fn assumed_unit_applies_without_restart() {
+    // Pushed settings (a client without workspace/configuration).
+    let mut c = Client::start();
+    let u = uri("unitless.txt");
+    c.open(&u, UNITLESS, 1);
+    assert_eq!(
+        value_mismatch_lines(&c.diagnostics(&u, 1)),
+        Vec::<u64>::new()
+    );
+    let hover_on_total = |c: &mut Client| {
+        c.request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": u}, "position": {"line": 3, "character": 8}}),
+        )["result"]
+            .clone()
+    };
+    // Unread: the bare figure has no hover.
+    assert!(hover_on_total(&mut c).is_null());
+    c.notes.clear();
+    c.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"suanpan": {"assumedUnit": "万元"}}}),
+    );
+    assert_eq!(value_mismatch_lines(&c.diagnostics(&u, 1)), vec![3]);
+    // Hover and the other requests see the new analysis too, not a cached one.
+    let h = hover_on_total(&mut c);
+    assert!(
+        h.to_string().contains("300.00"),
+        "hover on the table's total: {h:#}"
+    );
+    c.notes.clear();
+    c.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"suanpan": {"assumedUnit": "none"}}}),
+    );
+    assert_eq!(
+        value_mismatch_lines(&c.diagnostics(&u, 1)),
+        Vec::<u64>::new()
+    );
+    // A bad value: a warning in the log, as for the other keys.
+    c.notes.clear();
+    c.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"suanpan": {"assumedUnit": "美元"}}}),
+    );
+    c.wait_for("a warning about assumedUnit", |n| {
+        n["method"] == "window/logMessage"
+            && n["params"]["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("assumedUnit"))
+    });
+    assert_eq!(c.shutdown_exit().code(), Some(0));
+
+    // A client with workspace/configuration and pull diagnostics (as Neovim 0.11 and VS Code):
+    // the server asks for the section, then asks the client to pull again.
+    let mut c = Client::spawn(false);
+    c.request(
+        "initialize",
+        json!({"processId": null, "rootUri": null,
+               "capabilities": {"workspace": {"configuration": true,
+                   "diagnostics": {"refreshSupport": true}},
+                   "textDocument": {"diagnostic": {}}}}),
+    );
+    c.notify("initialized", json!({}));
+    c.wait_for("workspace/configuration", |n| {
+        n["method"] == "workspace/configuration"
+    });
+    c.settle(300);
+    let u = uri("unitless-pull.txt");
+    c.open(&u, UNITLESS, 1);
+    let pull = |c: &mut Client| {
+        let r = c.request(
+            "textDocument/diagnostic",
+            json!({"textDocument": {"uri": u}}),
+        );
+        value_mismatch_lines(r["result"]["items"].as_array().unwrap())
+    };
+    assert_eq!(pull(&mut c), Vec::<u64>::new());
+    for (unit, want) in [("万元", vec![3]), ("none", vec![])] {
+        c.settings = json!({ "assumedUnit": unit });
+        c.notes.clear();
+        c.notify(
+            "workspace/didChangeConfiguration",
+            json!({"settings": null}),
+        );
+        c.wait_for("workspace/diagnostic/refresh", |n| {
+            n["method"] == "workspace/diagnostic/refresh"
+        });
+        assert_eq!(pull(&mut c), want, "assumedUnit {unit}");
+    }
+    assert_eq!(c.shutdown_exit().code(), Some(0));
+}
+
 #[test]
 fn definition_and_references_join_statements_of_one_quantity() {
     let text = fixture("report.txt");

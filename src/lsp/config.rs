@@ -7,8 +7,14 @@
 //!   "severity": { "unit-scale": "hint" },
 //!   "fileTypes": ["txt", "md"],
 //!   "debounceMs": 0,
-//!   "inlayHints": true }
+//!   "inlayHints": true,
+//!   "assumedUnit": "万元" }
 //! ```
+//!
+//! `assumedUnit` is the unit of a table that declares none (no `单位：万元` above it or in its
+//! header): `"none"` (the default: such a table's bare figures are left unread), `"元"`,
+//! `"千元"`, `"万元"` or `"亿元"` (see [`crate::Options`]). Unlike the rule switches, which only
+//! filter findings, it changes what is read, so a change re-runs the analysis.
 
 use std::collections::HashMap;
 
@@ -27,6 +33,8 @@ pub struct Config {
     /// Wait this long after an edit before analysing (0: analyse at once).
     pub debounce_ms: u64,
     pub inlay_hints: bool,
+    /// The unit of tables that declare none, as a factor of 元 (`None`: leave them unread).
+    pub assumed_unit: Option<u32>,
 }
 
 impl Default for Config {
@@ -37,6 +45,7 @@ impl Default for Config {
             file_types: vec!["txt".into(), "md".into(), "markdown".into()],
             debounce_ms: 0,
             inlay_hints: true,
+            assumed_unit: None,
         }
     }
 }
@@ -110,10 +119,28 @@ impl Config {
                     Some(b) => c.inlay_hints = b,
                     None => warnings.push(format!("inlayHints: expected true/false, got {v}")),
                 },
+                "assumedUnit" => match v {
+                    Value::Null => c.assumed_unit = None,
+                    Value::String(s) => match crate::Options::parse_unit(s) {
+                        Ok(unit) => c.assumed_unit = unit,
+                        Err(e) => warnings.push(format!("assumedUnit: {e}")),
+                    },
+                    other => warnings.push(format!(
+                        "assumedUnit: expected \"none\", \"元\", \"千元\", \"万元\" or \"亿元\", got {other}"
+                    )),
+                },
                 other => warnings.push(format!("unknown setting {other:?}")),
             }
         }
         (c, warnings)
+    }
+
+    /// What the analysis itself is told (the settings that change what is read, not what is
+    /// shown).
+    pub fn options(&self) -> crate::Options {
+        crate::Options {
+            assumed_unit: self.assumed_unit,
+        }
     }
 
     /// The severity a rule's finding is shown with, or `None` when the rule is off.
@@ -179,5 +206,23 @@ mod tests {
         assert!(d.checks("/r.md", "markdown"));
         assert!(d.checks("Untitled-1", "plaintext"));
         assert!(!d.checks("/x.rs", "rust"));
+    }
+
+    #[test]
+    fn parses_the_assumed_unit() {
+        let unit = |v: Value| {
+            let (c, w) = Config::from_json(&json!({ "assumedUnit": v }));
+            (c.options().assumed_unit, w.len())
+        };
+        assert_eq!(Config::default().options(), crate::Options::default());
+        assert_eq!(unit(json!("万元")), (Some(10_000), 0));
+        assert_eq!(unit(json!("元")), (Some(1), 0));
+        assert_eq!(unit(json!("千元")), (Some(1_000), 0));
+        assert_eq!(unit(json!("亿元")), (Some(100_000_000), 0));
+        assert_eq!(unit(json!("none")), (None, 0));
+        assert_eq!(unit(Value::Null), (None, 0));
+        // A bad value is a warning and leaves the default.
+        assert_eq!(unit(json!("美元")), (None, 1));
+        assert_eq!(unit(json!(10000)), (None, 1));
     }
 }

@@ -283,16 +283,20 @@ impl Shared {
     /// The analysis of the document's current version, made on the blocking pool if it is not
     /// cached. `None` when the document is not open, out of sync, or its analysis panicked.
     pub async fn snapshot(self: &Arc<Self>, uri: &Uri) -> Option<Arc<Snapshot>> {
+        let (debug, options) = {
+            let s = lock(&self.session);
+            (s.debug, s.config.options())
+        };
         let (version, rope, mut reports) = {
-            let docs = lock(&self.docs);
-            let doc = docs.get(uri).filter(|d| d.in_sync)?;
+            let mut docs = lock(&self.docs);
+            let doc = docs.get_mut(uri).filter(|d| d.in_sync)?;
             if let Some(s) = doc.current_snapshot() {
                 return Some(s);
             }
+            // New options: the document's reports are all to be read again, once.
+            doc.reports.set_options(options);
             (doc.version, doc.rope.clone(), doc.reports.clone())
         };
-        let debug = lock(&self.session).debug;
-        let options = crate::Options::default();
         // Only the reports edited since the last analysis are read again (issue 5).
         let job = tokio::task::spawn_blocking(move || {
             if debug
@@ -302,7 +306,6 @@ impl Shared {
             {
                 panic!("debug: a deliberate panic in analysis");
             }
-            reports.set_options(options);
             reports.analyze();
             let findings = reports.findings();
             Snapshot {
@@ -315,6 +318,11 @@ impl Shared {
         match job.await {
             Ok(snap) => {
                 let snap = Arc::new(snap);
+                // Made with options changed meanwhile: stale, and `apply_config` has scheduled
+                // its replacement.
+                if lock(&self.session).config.options() != options {
+                    return None;
+                }
                 if let Some(doc) = lock(&self.docs).get_mut(uri) {
                     // Keep the analyses of reports still unchanged, even if the document
                     // moved on meanwhile.
@@ -356,14 +364,21 @@ impl Shared {
         for w in warnings {
             self.log(MessageType::WARNING, format!("settings: {w}"));
         }
-        let caps = {
+        let (caps, reanalyse) = {
             let mut s = lock(&self.session);
             if s.config == config {
                 return;
             }
+            let reanalyse = s.config.options() != config.options();
             s.config = config;
-            s.caps.clone()
+            (s.caps.clone(), reanalyse)
         };
+        if reanalyse {
+            // The options change what is read, not only what is shown: drop every analysis.
+            for doc in lock(&self.docs).values_mut() {
+                doc.snapshot = None;
+            }
+        }
         self.config_gen.fetch_add(1, Ordering::SeqCst);
         // Applied without a restart: republish (push) or ask the client to pull again.
         let uris: Vec<Uri> = lock(&self.docs).keys().cloned().collect();

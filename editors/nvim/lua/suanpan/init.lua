@@ -9,6 +9,7 @@
 --       rules = { ['number-format'] = false },      -- off (true = on)
 --       severity = { ['unit-scale'] = 'warning' },  -- error | warning | info | hint
 --       debounceMs = 0, inlayHints = true,
+--       assumedUnit = 'none',                       -- unit of tables that state none: 元|千元|万元|亿元
 --     },
 --     on_attach = nil,              -- function(client, bufnr)
 --   }

@@ -261,6 +261,27 @@ function T.settings()
   end)
 end
 
+-- unitless.txt: its table states no 单位, so its total is not read until the setting
+-- assumedUnit says 万元; then it disagrees with the text (value-mismatch), without a restart.
+function T.assumed_unit()
+  local c = attached()
+  local l = line_of('本年支出合计\t310.00')
+  wait_diags('sign-after-direction (the analysis ran)', function()
+    return has_diag('sign-after-direction')
+  end)
+  expect(not has_diag('value-mismatch'), 'value-mismatch with no unit assumed: ' .. describe(diags()))
+  suanpan.set_settings({ assumedUnit = '万元' })
+  wait_diags('value-mismatch on the table total', function()
+    return has_diag('value-mismatch', l)
+  end)
+  expect(client() and client().id == c.id, 'the server was restarted')
+  suanpan.set_settings({ assumedUnit = 'none' })
+  wait_diags('value-mismatch to go', function()
+    return not has_diag('value-mismatch')
+  end)
+  expect(has_diag('sign-after-direction'), 'the other findings should stay: ' .. describe(diags()))
+end
+
 -- `suanpan.files` globs: a file that does not match gets no server.
 function T.files_filter()
   vim.wait(1500, function()
@@ -279,6 +300,11 @@ function T.health()
   expect(text:find('suanpan binary: ', 1, true), 'no "suanpan binary:" line')
   expect(text:find('suanpan %d+%.%d+'), 'no version in :checkhealth output')
   expect(not text:find('ERROR', 1, true), 'an ERROR in :checkhealth output')
+  -- The way the plugin registered the server, by version (0.8–0.10: the vim.lsp.start path).
+  local how = vim.fn.has('nvim-0.11') == 1 and 'registered with vim.lsp.config / vim.lsp.enable'
+    or vim.fn.has('nvim-0.8') == 1 and 'started with vim.lsp.start'
+    or 'started with vim.lsp.start_client'
+  expect(text:find(how, 1, true), 'no "' .. how .. '" in :checkhealth output')
 end
 
 function T.run(name)
