@@ -1,10 +1,16 @@
-//! Keystroke → `publishDiagnostics` latency through the real server (issue 5).
+//! Keystroke → diagnostics latency through the real server (issue 5).
 //!
 //! Starts `target/release/suanpan lsp` (or `--server PATH`), opens a document, then sends
 //! single-character `didChange`s spread evenly over it — alternately inserting `的` at a spot
-//! and deleting it again, so the text stays the report it was — and after each one waits for the
-//! `publishDiagnostics` carrying that version. Reports p50/p95/p99/max of the wait and the size
-//! of what was published (bytes of the JSON message, number of diagnostics).
+//! and deleting it again, so the text stays the report it was.
+//!
+//! By default the client is a pull client, as VS Code is: after each keystroke it asks
+//! `textDocument/diagnostic` with the previous result id and times the answer — the diagnostics
+//! of that version, `unchanged` when the keystroke changed no finding. With `--push` it is a
+//! push client (as Neovim is): the server publishes only sets that differ from the last one it
+//! sent, so there is no answer to time for most keystrokes; the run counts what was published
+//! (messages, bytes) and times the publications that came. Either way it reports p50/p95/p99/max
+//! and the bytes received per keystroke.
 //!
 //! ```text
 //! cargo build --release
@@ -27,6 +33,7 @@ struct Args {
     server: String,
     edits: usize,
     budget: Duration,
+    push: bool,
 }
 
 fn args() -> Args {
@@ -35,6 +42,7 @@ fn args() -> Args {
         server: "target/release/suanpan".into(),
         edits: 500,
         budget: Duration::from_secs(600),
+        push: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(x) = it.next() {
@@ -42,6 +50,7 @@ fn args() -> Args {
         match x.as_str() {
             "--server" => a.server = val(),
             "--edits" => a.edits = val().parse().unwrap_or_else(|_| usage()),
+            "--push" => a.push = true,
             "--budget-secs" => {
                 a.budget = Duration::from_secs(val().parse().unwrap_or_else(|_| usage()))
             }
@@ -56,7 +65,7 @@ fn args() -> Args {
 }
 
 fn usage() -> ! {
-    eprintln!("usage: lsp_latency FILE [--server PATH] [--edits N] [--budget-secs S]");
+    eprintln!("usage: lsp_latency FILE [--server PATH] [--edits N] [--push] [--budget-secs S]");
     std::process::exit(2)
 }
 
@@ -137,13 +146,18 @@ fn main() {
     let rx = reader(child.stdout.take().expect("piped stdout"));
     let uri = "file:///bench/report.txt";
 
-    // A server request (workspace/configuration…) is answered with the settings; everything
-    // else not awaited is dropped.
-    let wait = |stdin: &mut ChildStdin, pred: &dyn Fn(&Value) -> bool, limit: Duration| {
+    // Every message goes through `seen` (with its arrival time and size) until it returns
+    // true; a server request (workspace/configuration…) is answered with the settings.
+    let wait = |stdin: &mut ChildStdin,
+                seen: &mut dyn FnMut(&Value, Instant, usize) -> bool,
+                limit: Duration|
+     -> bool {
         let deadline = Instant::now() + limit;
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
-            let (at, len, v) = rx.recv_timeout(left).ok()?;
+            let Ok((at, len, v)) = rx.recv_timeout(left) else {
+                return false;
+            };
             if v.get("id").is_some() && v.get("method").is_some() {
                 let result = if v["method"] == "workspace/configuration" {
                     json!([{"debounceMs": 0}])
@@ -156,19 +170,30 @@ fn main() {
                 );
                 continue;
             }
-            if pred(&v) {
-                return Some((at, len, v));
+            if seen(&v, at, len) {
+                return true;
             }
         }
     };
-
+    let caps = if a.push {
+        json!({})
+    } else {
+        json!({"textDocument": {"diagnostic": {"dynamicRegistration": false}}})
+    };
     send(
         &mut stdin,
         &json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
-            "processId": null, "rootUri": null, "capabilities": {},
+            "processId": null, "rootUri": null, "capabilities": caps,
             "initializationOptions": {"debounceMs": 0}}}),
     );
-    wait(&mut stdin, &|v| v["id"] == 1, Duration::from_secs(30)).expect("initialize answered");
+    assert!(
+        wait(
+            &mut stdin,
+            &mut |v, _, _| v["id"] == 1,
+            Duration::from_secs(30)
+        ),
+        "initialize answered"
+    );
     send(
         &mut stdin,
         &json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}),
@@ -179,33 +204,70 @@ fn main() {
         &json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {
             "uri": uri, "languageId": "plaintext", "version": 1, "text": text}}}),
     );
-    let published = |version: i64| {
-        move |v: &Value| {
-            v["method"] == "textDocument/publishDiagnostics" && v["params"]["version"] == version
+    // Push: publications received, by version (arrival, bytes). Pull: the last result id.
+    let mut published: std::collections::HashMap<i64, (Instant, usize)> = Default::default();
+    let mut result_id = Value::Null;
+    let mut next_id = 10;
+    let mut pull = |stdin: &mut ChildStdin,
+                    result_id: &mut Value,
+                    published: &mut std::collections::HashMap<i64, (Instant, usize)>,
+                    limit: Duration|
+     -> Option<(Instant, usize, Value)> {
+        next_id += 1;
+        let id = next_id;
+        send(
+            stdin,
+            &json!({"jsonrpc": "2.0", "id": id, "method": "textDocument/diagnostic", "params": {
+                "textDocument": {"uri": uri}, "previousResultId": result_id.clone()}}),
+        );
+        let mut answer = None;
+        let ok = wait(
+            stdin,
+            &mut |v, at, len| {
+                if v["method"] == "textDocument/publishDiagnostics" {
+                    if let Some(ver) = v["params"]["version"].as_i64() {
+                        published.insert(ver, (at, len));
+                    }
+                }
+                if v["id"] == id {
+                    answer = Some((at, len, v.clone()));
+                    return true;
+                }
+                false
+            },
+            limit,
+        );
+        let (at, len, v) = answer.filter(|_| ok)?;
+        if let Some(r) = v["result"]["resultId"].as_str() {
+            *result_id = json!(r);
         }
+        Some((at, len, v))
     };
-    let Some((at, len, v)) = wait(&mut stdin, &published(1), a.budget) else {
+    let Some((at, len, v)) = pull(&mut stdin, &mut result_id, &mut published, a.budget) else {
         eprintln!("no diagnostics for the opened document within the budget");
         let _ = child.kill();
         std::process::exit(1)
     };
     println!(
-        "document: {} ({} bytes, {} lines)",
+        "document: {} ({} bytes, {} lines); {} client",
         a.file,
         text.len(),
-        text.lines().count()
+        text.lines().count(),
+        if a.push { "push" } else { "pull" }
     );
     println!(
-        "open → first publishDiagnostics: {:.1} ms, {} diagnostics, {} bytes",
+        "open → first diagnostics: {:.1} ms, {} diagnostics, {} bytes",
         (at - t0).as_secs_f64() * 1e3,
-        v["params"]["diagnostics"].as_array().map_or(0, Vec::len),
+        v["result"]["items"].as_array().map_or(0, Vec::len),
         len
     );
+    published.clear();
 
     let started = Instant::now();
     let mut lat = Vec::new();
-    let mut bytes = Vec::new();
-    let mut counts = Vec::new();
+    let mut bytes = 0usize;
+    let mut unchanged = 0usize;
+    let mut sent_at: std::collections::HashMap<i64, Instant> = Default::default();
     let pairs = a.edits.div_ceil(2);
     'edits: for k in 0..pairs {
         // Spread over the document; on a char boundary, never between \r and \n.
@@ -223,11 +285,12 @@ fn main() {
         .into_iter()
         .enumerate()
         {
-            if lat.len() >= a.edits {
+            if sent_at.len() >= a.edits {
                 break 'edits;
             }
             let version = 2 + (k * 2 + i) as i64;
             let sent = Instant::now();
+            sent_at.insert(version, sent);
             send(
                 &mut stdin,
                 &json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
@@ -235,26 +298,47 @@ fn main() {
                     "contentChanges": [{"range": range, "text": new}]}}),
             );
             let left = a.budget.saturating_sub(started.elapsed());
-            let Some((got, len, v)) = wait(&mut stdin, &published(version), left) else {
+            // Push clients pull too, only to know the server is done with this version.
+            let Some((got, len, v)) = pull(&mut stdin, &mut result_id, &mut published, left) else {
                 println!("budget of {:?} exhausted", a.budget);
                 break 'edits;
             };
-            lat.push((got - sent).as_secs_f64() * 1e3);
-            bytes.push(len);
-            counts.push(v["params"]["diagnostics"].as_array().map_or(0, Vec::len));
+            if !a.push {
+                lat.push((got - sent).as_secs_f64() * 1e3);
+                bytes += len;
+                unchanged += usize::from(v["result"]["kind"] == "unchanged");
+            }
             if started.elapsed() > a.budget {
                 println!("budget of {:?} exhausted", a.budget);
                 break 'edits;
             }
         }
     }
-    let n = lat.len();
+    // Publications still on their way.
+    wait(&mut stdin, &mut |_, _, _| false, Duration::from_millis(300));
+    let n = sent_at.len();
+    if a.push {
+        for (ver, (at, len)) in &published {
+            if let Some(s) = sent_at.get(ver) {
+                lat.push((*at - *s).as_secs_f64() * 1e3);
+                bytes += len;
+            }
+        }
+    }
     let mut sorted = lat.clone();
     sorted.sort_by(f64::total_cmp);
-    println!(
-        "{n} of {} single-character edits measured (keystroke → publishDiagnostics of that version)",
-        a.edits
-    );
+    if a.push {
+        println!(
+            "{n} single-character edits; {} publications ({} skipped: the set had not changed)",
+            lat.len(),
+            n - lat.len()
+        );
+        println!("latency of the publications that came (keystroke → publishDiagnostics):");
+    } else {
+        println!(
+            "{n} single-character edits (keystroke → textDocument/diagnostic answer); {unchanged} answered unchanged"
+        );
+    }
     println!(
         "latency ms: p50 {:.2}  p95 {:.2}  p99 {:.2}  max {:.2}",
         percentile(&sorted, 50.0),
@@ -263,19 +347,21 @@ fn main() {
         sorted.last().copied().unwrap_or(f64::NAN)
     );
     if n > 0 {
-        let total: usize = bytes.iter().sum();
         println!(
-            "published per edit: {:.0} bytes, {:.0} diagnostics on average ({:.1} MB in all)",
-            total as f64 / n as f64,
-            counts.iter().sum::<usize>() as f64 / n as f64,
-            total as f64 / 1e6
+            "received per keystroke: {:.0} bytes on average ({:.2} MB in all)",
+            bytes as f64 / n as f64,
+            bytes as f64 / 1e6
         );
     }
     send(
         &mut stdin,
         &json!({"jsonrpc": "2.0", "id": 2, "method": "shutdown", "params": null}),
     );
-    let _ = wait(&mut stdin, &|v| v["id"] == 2, Duration::from_secs(5));
+    let _ = wait(
+        &mut stdin,
+        &mut |v, _, _| v["id"] == 2,
+        Duration::from_secs(5),
+    );
     send(
         &mut stdin,
         &json!({"jsonrpc": "2.0", "method": "exit", "params": null}),

@@ -930,6 +930,34 @@ fn pull_diagnostics_for_clients_that_ask() {
         json!({"textDocument": {"uri": u}, "previousResultId": id}),
     );
     assert_eq!(r["result"]["kind"], "unchanged", "{r}");
+    // A keystroke that changes no finding: still unchanged (the id names the set).
+    let end = text.len();
+    c.change(
+        &u,
+        2,
+        json!([{"range": range(&text, end, end, Enc::Utf16), "text": "\n附注。\n"}]),
+    );
+    let r = c.request(
+        "textDocument/diagnostic",
+        json!({"textDocument": {"uri": u}, "previousResultId": id}),
+    );
+    assert_eq!(r["result"]["kind"], "unchanged", "{r}");
+    // One that adds a finding: the full new set, under a new id.
+    let text2 = format!("{text}\n附注。\n");
+    let end = text2.len();
+    c.change(
+        &u,
+        3,
+        json!([{"range": range(&text2, end, end, Enc::Utf16), "text": "基本支出100.00万元，其中：人员经费60.00万元，公用经费30.00万元。\n"}]),
+    );
+    let r = c.request(
+        "textDocument/diagnostic",
+        json!({"textDocument": {"uri": u}, "previousResultId": id}),
+    );
+    assert_eq!(r["result"]["kind"], "full", "{r}");
+    // The sum slip, and its 基本支出 differs from the one stated before.
+    assert_eq!(r["result"]["items"].as_array().unwrap().len(), 4, "{r}");
+    assert_ne!(r["result"]["resultId"], id);
     // Pull clients get no pushes (or every finding would show twice).
     c.settle(300);
     assert!(

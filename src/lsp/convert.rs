@@ -53,6 +53,39 @@ pub fn text_edits(rope: &Rope, edits: &[Edit], enc: PositionEncoding) -> Vec<Tex
 }
 
 /// The findings the configuration lets through, as diagnostics.
+/// Move a diagnostic `by` lines: its range, related locations and the edits of its fixes.
+pub fn move_lines(d: &mut lsp::Diagnostic, by: i64) {
+    if by == 0 {
+        return;
+    }
+    let mv = |p: &mut lsp::Position| p.line = (i64::from(p.line) + by).max(0) as u32;
+    mv(&mut d.range.start);
+    mv(&mut d.range.end);
+    for r in d.related_information.iter_mut().flatten() {
+        mv(&mut r.location.range.start);
+        mv(&mut r.location.range.end);
+    }
+    let edits = d
+        .data
+        .as_mut()
+        .and_then(|v| v.get_mut("fixes"))
+        .and_then(serde_json::Value::as_array_mut);
+    for fx in edits.into_iter().flatten() {
+        for e in fx
+            .get_mut("edits")
+            .and_then(serde_json::Value::as_array_mut)
+            .into_iter()
+            .flatten()
+        {
+            for end in ["start", "end"] {
+                if let Some(l) = e.pointer_mut(&format!("/range/{end}/line")) {
+                    *l = (l.as_i64().unwrap_or(0) + by).max(0).into();
+                }
+            }
+        }
+    }
+}
+
 pub fn diagnostics(
     uri: &Uri,
     version: i32,

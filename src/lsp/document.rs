@@ -27,11 +27,14 @@ pub struct Snapshot {
     pub rope: Rope,
     /// The document's reports, each analysed; the IDE features ask the report under the cursor.
     pub reports: Incremental,
-    /// Every finding, in document offsets.
-    pub findings: Vec<Finding>,
 }
 
 impl Snapshot {
+    /// Every finding, in document offsets.
+    pub fn findings(&self) -> Vec<Finding> {
+        self.reports.findings()
+    }
+
     /// The report holding byte `offset`, with its start.
     pub fn report_at(&self, offset: usize) -> (usize, &Report) {
         self.reports.report_at(offset)

@@ -67,8 +67,23 @@ pub struct Shared {
     config_gen: AtomicU64,
     /// Held while checking that a result is current and sending it; holds what was last
     /// published for each document, so an unchanged set is not sent again.
-    publish: tokio::sync::Mutex<HashMap<Uri, Vec<Diagnostic>>>,
+    publish: tokio::sync::Mutex<HashMap<Uri, u64>>,
+    /// Each document's diagnostics per report (see `diagnostics_since`).
+    converted: Mutex<HashMap<Uri, Converted>>,
+    /// Stamps of diagnostic sets, unique across documents; they are pull result ids too.
+    stamps: AtomicU64,
     shutdown: Arc<AtomicBool>,
+}
+
+/// One document's diagnostics per report, lines counted from the report's first line.
+#[derive(Default)]
+struct Converted {
+    config_gen: u64,
+    enc: Option<PositionEncoding>,
+    reports: HashMap<usize, (Arc<crate::Analysis>, Arc<Vec<Diagnostic>>)>,
+    /// The last set: per report, its key, first line and diagnostics.
+    order: Vec<(usize, i64, Arc<Vec<Diagnostic>>)>,
+    stamp: u64,
 }
 
 pub struct Backend {
@@ -89,6 +104,8 @@ impl Backend {
                 }),
                 config_gen: AtomicU64::new(0),
                 publish: tokio::sync::Mutex::new(HashMap::new()),
+                converted: Mutex::new(HashMap::new()),
+                stamps: AtomicU64::new(0),
                 shutdown,
             }),
         }
@@ -173,6 +190,7 @@ impl Shared {
 
     pub fn did_close(self: &Arc<Self>, p: DidCloseTextDocumentParams) {
         let uri = p.text_document.uri;
+        lock(&self.converted).remove(&uri);
         if lock(&self.docs).remove(&uri).is_some() {
             let this = self.clone();
             tokio::spawn(async move {
@@ -233,16 +251,16 @@ impl Shared {
                 return;
             }
         }
-        let diagnostics = if self.is_checked(&uri) {
+        let snap = if self.is_checked(&uri) {
             let Some(snap) = self.snapshot(&uri).await else {
                 return;
             };
             if snap.version != version {
                 return;
             }
-            self.diagnostics_of(&uri, &snap)
+            Some(snap)
         } else {
-            Vec::new()
+            None
         };
         let mut published = self.publish.lock().await;
         // Dropped if a newer edit arrived meanwhile: its own task publishes.
@@ -251,12 +269,17 @@ impl Shared {
         }
         // Most keystrokes change no finding: send a set only when it differs from the last one
         // sent (as rust-analyzer does). The version inside each fix's data does not count: a
-        // client holding an older set gets its fixes from the current analysis instead.
-        let key: Vec<Diagnostic> = diagnostics.iter().map(without_version).collect();
-        if published.get(&uri) == Some(&key) {
+        // client holding an older set gets its fixes from the current analysis instead. Stamp
+        // 0 stands for the empty set of a document that is not checked.
+        let known = published.get(&uri).copied();
+        let (stamp, diagnostics) = match &snap {
+            Some(snap) => self.diagnostics_since(&uri, snap, known),
+            None => (0, (known != Some(0)).then(Vec::new)),
+        };
+        let Some(diagnostics) = diagnostics else {
             return;
-        }
-        published.insert(uri.clone(), key);
+        };
+        published.insert(uri.clone(), stamp);
         self.client
             .publish_diagnostics(uri, diagnostics, Some(version))
             .await;
@@ -307,12 +330,10 @@ impl Shared {
                 panic!("debug: a deliberate panic in analysis");
             }
             reports.analyze();
-            let findings = reports.findings();
             Snapshot {
                 version,
                 rope,
                 reports,
-                findings,
             }
         });
         match job.await {
@@ -347,16 +368,84 @@ impl Shared {
         }
     }
 
-    fn diagnostics_of(&self, uri: &Uri, snap: &Snapshot) -> Vec<Diagnostic> {
+    /// The document's diagnostics as a stamped set: the stamp changes when, and only when, the
+    /// set does (the version inside each fix's data aside). Returns the stamp, and the set
+    /// unless its stamp is `known`. Each report's diagnostics are converted once and kept with
+    /// lines counted from the report's first line, so a keystroke converts only its own
+    /// report's, and an unchanged set is recognised without building it.
+    fn diagnostics_since(
+        &self,
+        uri: &Uri,
+        snap: &Snapshot,
+        known: Option<u64>,
+    ) -> (u64, Option<Vec<Diagnostic>>) {
         let s = self.session();
-        convert::diagnostics(
-            uri,
-            snap.version,
-            &snap.rope,
-            &snap.findings,
-            &s.config,
-            s.enc,
-        )
+        let gen = self.config_gen.load(Ordering::SeqCst);
+        let mut cache = lock(&self.converted);
+        let cached = cache.entry(uri.clone()).or_default();
+        if (cached.config_gen, cached.enc) != (gen, Some(s.enc)) {
+            *cached = Converted {
+                config_gen: gen,
+                enc: Some(s.enc),
+                ..Converted::default()
+            };
+        }
+        let mut kept = HashMap::new();
+        let mut order = Vec::new();
+        for (start, r) in snap.reports.reports() {
+            let Some(a) = &r.analysis else { continue };
+            let first_line = snap.rope.byte_to_line(start) as i64;
+            // Keyed by the analysis, which the entry keeps alive: its address is not reused.
+            let key = Arc::as_ptr(a) as usize;
+            let local = cached.reports.remove(&key).unwrap_or_else(|| {
+                let mut findings = a.findings.clone();
+                findings.iter_mut().for_each(|f| f.shift(start));
+                let mut ds = convert::diagnostics(
+                    uri,
+                    snap.version,
+                    &snap.rope,
+                    &findings,
+                    &s.config,
+                    s.enc,
+                );
+                ds.iter_mut()
+                    .for_each(|d| convert::move_lines(d, -first_line));
+                (a.clone(), Arc::new(ds))
+            });
+            order.push((key, first_line, local.1.clone()));
+            kept.insert(key, local);
+        }
+        let same = cached.stamp != 0
+            && cached.order.len() == order.len()
+            && cached.order.iter().zip(&order).all(|(o, n)| {
+                o.1 == n.1
+                    && (o.0 == n.0
+                        || o.2.len() == n.2.len()
+                            && o.2
+                                .iter()
+                                .zip(n.2.iter())
+                                .all(|(x, y)| same_but_version(x, y)))
+            });
+        if !same {
+            cached.stamp = self.stamps.fetch_add(1, Ordering::SeqCst) + 1;
+        }
+        cached.order = order;
+        cached.reports = kept;
+        if known == Some(cached.stamp) {
+            return (cached.stamp, None);
+        }
+        let mut out = Vec::new();
+        for (_, first_line, local) in &cached.order {
+            out.extend(local.iter().map(|d| {
+                let mut d = d.clone();
+                convert::move_lines(&mut d, *first_line);
+                if let Some(Value::Object(data)) = &mut d.data {
+                    data.insert("version".into(), snap.version.into());
+                }
+                d
+            }));
+        }
+        (cached.stamp, Some(out))
     }
 
     async fn apply_config(self: &Arc<Self>, value: &Value) {
@@ -729,7 +818,7 @@ impl LanguageServer for Backend {
                             Some(NumberOrString::String(r)) => r.as_str(),
                             _ => continue,
                         };
-                        if let Some(f) = snap.findings.iter().find(|f| {
+                        if let Some(f) = snap.findings().iter().find(|f| {
                             f.rule == rule && range_of(&snap.rope, f.span, enc) == d.range
                         }) {
                             per_diag.push((d.clone(), fix_data(&snap, f, enc)));
@@ -740,7 +829,7 @@ impl LanguageServer for Backend {
             if params.context.diagnostics.is_empty() {
                 // Clients that do not send the diagnostics under the cursor.
                 for f in snap
-                    .findings
+                    .findings()
                     .iter()
                     .filter(|f| f.span.intersects(range) || f.span.touches(range.start))
                 {
@@ -783,8 +872,8 @@ impl LanguageServer for Backend {
 
         if kind_matches(FIX_ALL_KIND, only) {
             let within = (!range.is_empty()).then_some(range);
-            let enabled = snap
-                .findings
+            let findings = snap.findings();
+            let enabled = findings
                 .iter()
                 .filter(|f| s.config.severity_of(f.rule, f.severity).is_some());
             let all = ide::fix_all(enabled, within);
@@ -838,32 +927,34 @@ impl LanguageServer for Backend {
             e.data = Some(serde_json::json!({"retriggerRequest": true}));
             return Err(e);
         }
-        let id = format!(
-            "{}:{}",
-            snap.version,
-            self.shared.config_gen.load(Ordering::SeqCst)
-        );
-        if params.previous_result_id.as_deref() == Some(id.as_str()) {
-            return Ok(DocumentDiagnosticReportResult::Report(
+        // The result id names a set of diagnostics, not a version: after a keystroke that
+        // changes no finding the client is told `unchanged` and keeps what it has.
+        let known = params
+            .previous_result_id
+            .as_deref()
+            .and_then(|id| id.parse().ok());
+        match self.shared.diagnostics_since(&uri, &snap, known) {
+            (stamp, Some(items)) => Ok(full(items, Some(stamp.to_string()))),
+            (stamp, None) => Ok(DocumentDiagnosticReportResult::Report(
                 DocumentDiagnosticReport::Unchanged(RelatedUnchangedDocumentDiagnosticReport {
                     related_documents: None,
                     unchanged_document_diagnostic_report: UnchangedDocumentDiagnosticReport {
-                        result_id: id,
+                        result_id: stamp.to_string(),
                     },
                 }),
-            ));
+            )),
         }
-        Ok(full(self.shared.diagnostics_of(&uri, &snap), Some(id)))
     }
 }
 
-/// A diagnostic as compared with the last one published: without the version in its data.
-fn without_version(d: &Diagnostic) -> Diagnostic {
-    let mut d = d.clone();
-    if let Some(Value::Object(data)) = &mut d.data {
-        data.remove("version");
-    }
-    d
+/// Equal but for the version inside their fixes' data.
+fn same_but_version(a: &Diagnostic, b: &Diagnostic) -> bool {
+    a.range == b.range
+        && a.severity == b.severity
+        && a.code == b.code
+        && a.message == b.message
+        && a.related_information == b.related_information
+        && a.data.as_ref().map(|d| &d["fixes"]) == b.data.as_ref().map(|d| &d["fixes"])
 }
 
 /// The statements of the same quantity as the figure at `offset`, within its report.
