@@ -3,10 +3,11 @@
 //! - `full/<size>`: `suanpan::analyze` of the whole document, in MB/s (decimal megabytes);
 //! - `regex_floor/<size>`: a plain `regex` pass that only finds every number — the floor any
 //!   analysis must pay; the ratio of the two is reported in docs/performance.md;
-//! - `keystroke/<edit>/<size>`: one keystroke, then re-analysis. The engine has no incremental
-//!   entry point yet, so this is "analyse the whole edited text" (the edit itself is applied
-//!   outside the timing, as the server applies it to its rope): what an edit costs today. Edits: a digit inserted inside a number, a
-//!   character inserted in a narrative paragraph, a table row deleted — each near the middle.
+//! - `keystroke/<edit>/<size>`: one keystroke applied to an analysed
+//!   `suanpan::incremental::Incremental` and the re-analysis that follows — what the server does
+//!   per keystroke (it re-reads only the report the edit touches). Edits: a digit inserted
+//!   inside a number, a character inserted in a narrative paragraph, a table row deleted — each
+//!   near the middle.
 //!
 //! ```text
 //! cargo bench --bench analysis                         # all sizes
@@ -25,6 +26,8 @@ use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use regex::Regex;
+use suanpan::incremental::Incremental;
+use suanpan::Span;
 
 const SEED: u64 = 7;
 const ERRORS_PER_PART: usize = 2;
@@ -67,8 +70,8 @@ fn line_after(
     None
 }
 
-/// A keystroke: the text after it.
-type Edit = (&'static str, Box<dyn Fn(&str) -> String>);
+/// A keystroke: its name, the bytes it replaces and what it types.
+type Edit = (&'static str, usize, usize, &'static str);
 
 fn edits(text: &str) -> Vec<Edit> {
     let mid = (text.len() / 2..text.len())
@@ -79,10 +82,7 @@ fn edits(text: &str) -> Vec<Edit> {
     let num = Regex::new(r"[0-9]{3,}").expect("regex");
     if let Some(m) = num.find_at(text, mid) {
         let at = m.start() + 1;
-        out.push((
-            "digit_in_number",
-            Box::new(move |t: &str| format!("{}7{}", &t[..at], &t[at..])),
-        ));
+        out.push(("digit_in_number", at, at, "7"));
     }
     // A character in a narrative paragraph: after the first 。 of a long prose line (no table
     // separators), so no figure is touched.
@@ -90,10 +90,7 @@ fn edits(text: &str) -> Vec<Edit> {
         l.chars().count() > 30 && !l.contains(['|', '\t']) && l.contains('。')
     }) {
         let at = s + text[s..e].find('。').map_or(0, |i| i + '。'.len_utf8());
-        out.push((
-            "char_in_paragraph",
-            Box::new(move |t: &str| format!("{}的{}", &t[..at], &t[at..])),
-        ));
+        out.push(("char_in_paragraph", at, at, "的"));
     }
     // A table row: a body row of a Markdown table (or of a tab-separated one).
     let row = |prev: &str, l: &str| {
@@ -105,10 +102,7 @@ fn edits(text: &str) -> Vec<Edit> {
     };
     if let Some((s, e)) = line_after(text, mid, row) {
         let end = (e + 1).min(text.len());
-        out.push((
-            "delete_table_row",
-            Box::new(move |t: &str| format!("{}{}", &t[..s], &t[end..])),
-        ));
+        out.push(("delete_table_row", s, end, ""));
     }
     out
 }
@@ -134,16 +128,22 @@ fn benches(c: &mut Criterion) {
         });
         g.finish();
 
-        for (edit, apply) in edits(&text) {
+        let mut analysed = Incremental::new(&text, suanpan::Options::default());
+        analysed.analyze();
+        for (edit, start, end, typed) in edits(&text) {
             let mut g = c.benchmark_group(format!("keystroke/{edit}"));
             g.sample_size(10);
-            g.warm_up_time(Duration::from_millis(if big { 1 } else { 500 }));
-            g.measurement_time(Duration::from_secs(if big { 1 } else { 3 }));
+            g.warm_up_time(Duration::from_millis(500));
+            g.measurement_time(Duration::from_secs(3));
             g.bench_function(name, |b| {
                 b.iter_batched(
-                    || apply(&text),
-                    |t| suanpan::analyze(&t),
-                    BatchSize::LargeInput,
+                    || analysed.clone(),
+                    |mut inc| {
+                        inc.edit(Span::new(start, end), typed);
+                        inc.analyze();
+                        inc
+                    },
+                    BatchSize::SmallInput,
                 )
             });
             g.finish();

@@ -117,13 +117,41 @@ fn is_budget_report(text: &str) -> bool {
 /// Only the findings: what `suanpan check` needs, without the views the IDE shows.
 /// Each report of a bundle is read on its own (see `bundle`).
 pub fn findings(text: &str, options: &Options) -> Vec<Finding> {
-    let mut out = Vec::new();
-    for (start, end) in reports(text) {
+    let ranges: Vec<(usize, usize)> = reports(text).collect();
+    let per_report = par_map(&ranges, |&(start, end)| {
         let mut found = find(&Doc::build(&text[start..end], options));
         found.iter_mut().for_each(|f| f.shift(start));
-        out.append(&mut found);
+        found
+    });
+    per_report.into_iter().flatten().collect()
+}
+
+/// `f` of each item, in order, on every core: the reports of a bundle are independent.
+pub fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Mutex;
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(items.len());
+    if threads <= 1 {
+        return items.iter().map(f).collect();
     }
-    out
+    let next = AtomicUsize::new(0);
+    let results: Vec<Mutex<Option<R>>> = items.iter().map(|_| Mutex::new(None)).collect();
+    std::thread::scope(|s| {
+        for _ in 0..threads {
+            s.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(item) = items.get(i) else { break };
+                let r = f(item);
+                *results[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(r);
+            });
+        }
+    });
+    results
+        .into_iter()
+        .filter_map(|m| m.into_inner().unwrap_or_else(|e| e.into_inner()))
+        .collect()
 }
 
 /// The byte ranges of the reports in `text`.
@@ -144,9 +172,13 @@ fn find(doc: &Doc) -> Vec<Finding> {
 }
 
 pub fn run(text: &str, options: &Options) -> Analysis {
+    let ranges: Vec<(usize, usize)> = reports(text).collect();
+    let per_report = par_map(&ranges, |&(start, end)| {
+        run_report(&text[start..end], options)
+    });
     let mut out = Analysis::default();
-    for (start, end) in reports(text) {
-        out.append(run_report(&text[start..end], options), start);
+    for ((start, _), a) in ranges.into_iter().zip(per_report) {
+        out.append(a, start);
     }
     out
 }

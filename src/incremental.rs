@@ -119,12 +119,18 @@ impl Incremental {
 
     /// Analyse every report that has no analysis yet; returns how many were analysed.
     pub fn analyze(&mut self) -> usize {
-        let mut n = 0;
-        for r in self.reports.iter_mut().filter(|r| r.analysis.is_none()) {
-            r.analysis = Some(Arc::new(crate::engine::run_report(&r.text, &self.options)));
-            n += 1;
+        let todo: Vec<usize> = (0..self.reports.len())
+            .filter(|&i| self.reports[i].analysis.is_none())
+            .collect();
+        let options = self.options;
+        let reports = &self.reports;
+        let done = crate::engine::par_map(&todo, |&i| {
+            Arc::new(crate::engine::run_report(&reports[i].text, &options))
+        });
+        for (&i, a) in todo.iter().zip(done) {
+            self.reports[i].analysis = Some(a);
         }
-        n
+        todo.len()
     }
 
     /// Take the analyses `other` (a clone of an earlier state of this file, since analysed)

@@ -124,6 +124,10 @@ impl Column {
 
 /// Column named by words such as `年初预算数`, `上年`, `决算数`; None when the text names none.
 pub fn column_of(s: &str) -> Option<Column> {
+    // Every column word has one of these characters: one pass rules most texts out.
+    if !s.contains(['预', '上', '去', '同', '决', '执', '实']) {
+        return None;
+    }
     // Fund names are not columns: 一般公共预算财政拨款 is this year's money.
     let owned;
     let s = if FUNDS.iter().any(|f| s.contains(f)) {
