@@ -483,6 +483,7 @@ impl BlockReader<'_, '_> {
         let n = &self.numbers[ni];
         let pre_t = trim_pre(pre);
         let clause_t = trim_pre(clause_pre);
+        let column_named = column_of(pre_t).is_some();
         let fig = |role, column| Fig {
             num: ni,
             role,
@@ -490,7 +491,7 @@ impl BlockReader<'_, '_> {
             dim,
             factor,
             unit_inherited: inherited,
-            column_named: column_of(pre_t).is_some(),
+            column_named,
         };
         let cur_stmt = self.cur.map(|c| &self.facts.statements[c]);
 
