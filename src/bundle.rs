@@ -12,10 +12,10 @@
 /// Where the reports of `text` start: 0, then each title line's start (byte offsets).
 pub fn split(text: &str) -> Vec<usize> {
     let mut starts = vec![0];
-    // Titles end in 说明: look only at lines that contain it, so a 10 MB bundle is split at
-    // memchr speed.
+    // Titles end in 说明 (perhaps letter-spaced): look only at lines with a 明, so a 10 MB
+    // bundle is split at memchr speed.
     let mut from = 0;
-    while let Some(i) = text[from..].find("说明") {
+    while let Some(i) = text[from..].find('明') {
         let at = from + i;
         let line_start = text[..at].rfind(['\n', '\r']).map_or(0, |p| p + 1);
         let line_end = text[at..].find(['\n', '\r']).map_or(text.len(), |p| at + p);
@@ -29,32 +29,78 @@ pub fn split(text: &str) -> Vec<usize> {
 
 /// Whether `line` is a report's title line.
 pub fn is_title(line: &str) -> bool {
-    let t = line.trim_matches(|c: char| c.is_whitespace() || matches!(c, '\u{feff}' | '#' | '*'));
+    // Spaces (a title letter-spaced by a PDF copy) and full-width digits say nothing.
+    let t: String = line
+        .chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '\u{feff}' | '#' | '*'))
+        .map(|c| match c {
+            '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
+            _ => c,
+        })
+        .collect();
+    let t = strip_attachment(&t);
+    // `…决算说明（公开版）`: a bracketed remark after the title.
+    let t = match t.strip_suffix(['）', ')']) {
+        Some(inner) => inner.rfind(['（', '(']).map_or(t, |p| &inner[..p]),
+        None => t,
+    };
     let n = t.chars().count();
     if !(8..=60).contains(&n) || !(t.ends_with("说明") || t.ends_with("说明书")) {
         return false;
     }
-    let names_report = (t.contains("部门") || t.contains("单位"))
-        && (t.contains("决算") || t.contains("预算"))
-        && has_year(t);
-    let sentence = t.contains(['，', '。', '；', '：', ',', ';', ':', '、', '\t', '|']);
+    if t.contains(['，', '。', '；', '：', ',', ';', ':', '、', '|']) || is_marked(t) {
+        return false;
+    }
+    let Some((year_start, after_year)) = year(t) else {
+        return false;
+    };
+    let names_report =
+        (t.contains("部门") || t.contains("单位")) && (t.contains("决算") || t.contains("预算"));
+    // A title names who reports: `某局2023年度…` or `2023年度某局部门…`; `2023年度部门决算
+    // 情况说明` under 第二部分 is a heading.
+    let before = t[..year_start].trim_start_matches("关于");
+    let rest = &t[after_year..];
+    let rest = rest.strip_prefix('度').unwrap_or(rest);
+    let named = !before.is_empty() || !(rest.starts_with("部门") || rest.starts_with("单位"));
+    names_report && named
+}
+
+/// `附件2：` before a title.
+fn strip_attachment(t: &str) -> &str {
+    let Some(rest) = t.strip_prefix("附件") else {
+        return t;
+    };
+    let rest =
+        rest.trim_start_matches(|c: char| c.is_ascii_digit() || "一二三四五六七八九十".contains(c));
+    rest.strip_prefix(['：', ':']).unwrap_or(t)
+}
+
+/// An outline marker: `一、` `一．` `1.` `（三）` `第二部分`.
+fn is_marked(t: &str) -> bool {
+    const NUMERALS: &str = "一二三四五六七八九十";
     let Some(first) = t.chars().next() else {
         return false;
     };
-    let marker = first == '第'
-        || first == '（'
-        || first == '('
-        || t.trim_start_matches(|c: char| c.is_ascii_digit())
-            .starts_with(['.', '、', '．', ')', '）'])
-        || "一二三四五六七八九十".contains(first) && t.chars().nth(1) == Some('、');
-    names_report && !sentence && !marker
+    let after_numerals = t.trim_start_matches(|c: char| NUMERALS.contains(c));
+    let after_digits = t.trim_start_matches(|c: char| c.is_ascii_digit());
+    let marker_end = ['、', '.', '．', ')', '）'];
+    matches!(first, '（' | '(')
+        || after_digits.len() < t.len() && after_digits.starts_with(marker_end)
+        || after_numerals.len() < t.len() && after_numerals.starts_with(marker_end)
+        || t.strip_prefix('第').is_some_and(|r| {
+            let r = r.trim_start_matches(|c: char| NUMERALS.contains(c) || c.is_ascii_digit());
+            ["部分", "章", "节", "篇"].iter().any(|w| r.starts_with(w))
+        })
 }
 
-/// `2023年`: four ASCII digits and 年.
-fn has_year(t: &str) -> bool {
-    let b = t.as_bytes();
-    t.match_indices('年')
-        .any(|(i, _)| i >= 4 && b[i - 4..i].iter().all(u8::is_ascii_digit))
+/// Where the year `2023年` / `二〇二三年` starts, and the offset after its 年.
+fn year(t: &str) -> Option<(usize, usize)> {
+    t.match_indices('年').find_map(|(i, _)| {
+        let digits: Vec<(usize, char)> = t[..i].char_indices().rev().take(4).collect();
+        let yearish = |c: char| c.is_ascii_digit() || "〇零一二三四五六七八九".contains(c);
+        (digits.len() == 4 && digits.iter().all(|&(_, c)| yearish(c)))
+            .then(|| (digits[3].0, i + '年'.len_utf8()))
+    })
 }
 
 #[cfg(test)]

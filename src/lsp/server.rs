@@ -306,15 +306,27 @@ impl Shared {
     /// The analysis of the document's current version, made on the blocking pool if it is not
     /// cached. `None` when the document is not open, out of sync, or its analysis panicked.
     pub async fn snapshot(self: &Arc<Self>, uri: &Uri) -> Option<Arc<Snapshot>> {
+        // Settings that change the analysis may change while it runs: then it is made again.
+        loop {
+            if let Some(found) = self.analyse(uri).await {
+                return found;
+            }
+        }
+    }
+
+    /// One attempt of `snapshot`: `None` when the options changed while it ran.
+    async fn analyse(self: &Arc<Self>, uri: &Uri) -> Option<Option<Arc<Snapshot>>> {
         let (debug, options) = {
             let s = lock(&self.session);
             (s.debug, s.config.options())
         };
         let (version, rope, mut reports) = {
             let mut docs = lock(&self.docs);
-            let doc = docs.get_mut(uri).filter(|d| d.in_sync)?;
+            let Some(doc) = docs.get_mut(uri).filter(|d| d.in_sync) else {
+                return Some(None);
+            };
             if let Some(s) = doc.current_snapshot() {
-                return Some(s);
+                return Some(Some(s));
             }
             // New options: the document's reports are all to be read again, once.
             doc.reports.set_options(options);
@@ -339,12 +351,13 @@ impl Shared {
         match job.await {
             Ok(snap) => {
                 let snap = Arc::new(snap);
-                // Made with options changed meanwhile: stale, and `apply_config` has scheduled
-                // its replacement.
+                let mut docs = lock(&self.docs);
+                // Made with options changed meanwhile: stale (checked under the documents'
+                // lock, so `apply_config` cannot clear the cache between check and store).
                 if lock(&self.session).config.options() != options {
                     return None;
                 }
-                if let Some(doc) = lock(&self.docs).get_mut(uri) {
+                if let Some(doc) = docs.get_mut(uri) {
                     // Keep the analyses of reports still unchanged, even if the document
                     // moved on meanwhile.
                     doc.reports.adopt(&snap.reports);
@@ -352,7 +365,7 @@ impl Shared {
                         doc.snapshot = Some(snap.clone());
                     }
                 }
-                Some(snap)
+                Some(Some(snap))
             }
             Err(e) => {
                 self.log(
@@ -363,7 +376,7 @@ impl Shared {
                         panic_message(e)
                     ),
                 );
-                None
+                Some(None)
             }
         }
     }
@@ -379,8 +392,10 @@ impl Shared {
         snap: &Snapshot,
         known: Option<u64>,
     ) -> (u64, Option<Vec<Diagnostic>>) {
-        let s = self.session();
+        // The generation first: `apply_config` writes the settings, then bumps it, so settings
+        // read after it are at least as new as it says.
         let gen = self.config_gen.load(Ordering::SeqCst);
+        let s = self.session();
         let mut cache = lock(&self.converted);
         let cached = cache.entry(uri.clone()).or_default();
         if (cached.config_gen, cached.enc) != (gen, Some(s.enc)) {
