@@ -1146,7 +1146,10 @@ fn same(doc: &Doc, out: &mut Vec<Check>) {
 fn quantity_key(l: &str) -> String {
     let c = label::canonical(l);
     match c.as_str() {
-        "收、支总计" | "收支总计" | "收入总计" | "支出总计" => "收支总计".into(),
+        // A 预算说明 says 收、支总预算 (read as 收、支总 in the budget column) for it.
+        "收、支总计" | "收支总计" | "收入总计" | "支出总计" | "收、支总" | "收支总" => {
+            "收支总计".into()
+        }
         "财政拨款收、支总计" | "财政拨款收支总计" | "财政拨款收入总计" | "财政拨款支出总计" => {
             "财政拨款收支总计".into()
         }
@@ -1156,6 +1159,9 @@ fn quantity_key(l: &str) -> String {
 
 /// Labels specific enough that two statements of them are the same quantity.
 fn quantity_label(l: &str) -> bool {
+    if matches!(l, "收、支总" | "收支总") {
+        return true;
+    }
     let specific = l.chars().count() >= 4 && !label::is_generic(l);
     let standard = ["总计", "合计", "收入", "支出", "经费", "费"]
         .iter()
