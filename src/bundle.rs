@@ -27,6 +27,13 @@ pub fn split(text: &str) -> Vec<usize> {
     starts
 }
 
+/// The byte ranges of the reports of `text`, in order, covering it.
+pub fn reports(text: &str) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
+    let starts = split(text);
+    let ends: Vec<usize> = starts.iter().skip(1).copied().chain([text.len()]).collect();
+    starts.into_iter().zip(ends).map(|(s, e)| s..e)
+}
+
 /// Whether `line` is a report's title line.
 pub fn is_title(line: &str) -> bool {
     // Spaces (a title letter-spaced by a PDF copy) and full-width digits say nothing.

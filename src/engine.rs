@@ -117,10 +117,10 @@ fn is_budget_report(text: &str) -> bool {
 /// Only the findings: what `suanpan check` needs, without the views the IDE shows.
 /// Each report of a bundle is read on its own (see `bundle`).
 pub fn findings(text: &str, options: &Options) -> Vec<Finding> {
-    let ranges: Vec<(usize, usize)> = reports(text).collect();
-    let per_report = par_map(&ranges, |&(start, end)| {
-        let mut found = find(&Doc::build(&text[start..end], options));
-        found.iter_mut().for_each(|f| f.shift(start));
+    let ranges: Vec<_> = crate::bundle::reports(text).collect();
+    let per_report = par_map(&ranges, |r| {
+        let mut found = find(&Doc::build(&text[r.clone()], options));
+        found.iter_mut().for_each(|f| f.shift(r.start));
         found
     });
     per_report.into_iter().flatten().collect()
@@ -154,13 +154,6 @@ pub fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec
         .collect()
 }
 
-/// The byte ranges of the reports in `text`.
-fn reports(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
-    let starts = crate::bundle::split(text);
-    let ends: Vec<usize> = starts.iter().skip(1).copied().chain([text.len()]).collect();
-    starts.into_iter().zip(ends)
-}
-
 fn find(doc: &Doc) -> Vec<Finding> {
     let mut findings = Vec::new();
     for rule in rules::RULES {
@@ -172,13 +165,11 @@ fn find(doc: &Doc) -> Vec<Finding> {
 }
 
 pub fn run(text: &str, options: &Options) -> Analysis {
-    let ranges: Vec<(usize, usize)> = reports(text).collect();
-    let per_report = par_map(&ranges, |&(start, end)| {
-        run_report(&text[start..end], options)
-    });
+    let ranges: Vec<_> = crate::bundle::reports(text).collect();
+    let per_report = par_map(&ranges, |r| run_report(&text[r.clone()], options));
     let mut out = Analysis::default();
-    for ((start, _), a) in ranges.into_iter().zip(per_report) {
-        out.append(a, start);
+    for (r, a) in ranges.into_iter().zip(per_report) {
+        out.append(a, r.start);
     }
     out
 }

@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use crate::analysis::{Analysis, Options};
 use crate::finding::Finding;
-use crate::text::Span;
+use crate::text::{floor_char_boundary, Span};
 
 /// One report of the file.
 #[derive(Debug, Clone)]
@@ -80,8 +80,8 @@ impl Incremental {
         let start = span.start.min(end);
         if !self.is_boundary(start) || !self.is_boundary(end) {
             let mut text = self.text();
-            let s = floor_boundary(&text, start);
-            let e = floor_boundary(&text, end).max(s);
+            let s = floor_char_boundary(&text, start);
+            let e = floor_char_boundary(&text, end).max(s);
             text.replace_range(s..e, new_text);
             *self = Incremental::new(&text, self.options);
             return;
@@ -248,24 +248,13 @@ impl Incremental {
 }
 
 fn split(text: &str) -> Vec<Report> {
-    let starts = crate::bundle::split(text);
-    let ends = starts.iter().skip(1).copied().chain([text.len()]);
-    starts
-        .iter()
-        .zip(ends)
-        .map(|(&s, e)| Report::new(&text[s..e]))
+    crate::bundle::reports(text)
+        .map(|r| Report::new(&text[r]))
         .collect()
 }
 
 fn first_line(s: &str) -> &str {
     s.split(['\n', '\r']).next().unwrap_or("")
-}
-
-fn floor_boundary(s: &str, mut i: usize) -> usize {
-    while !s.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
 }
 
 #[cfg(test)]

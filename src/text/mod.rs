@@ -6,6 +6,7 @@
 pub mod encoding;
 mod line_index;
 
+pub(crate) use line_index::floor_char_boundary;
 pub use line_index::{LineCol, LineIndex};
 
 /// A half-open UTF-8 byte range `[start, end)`.
