@@ -808,6 +808,8 @@ impl LanguageServer for Backend {
         let only = &params.context.only;
         let range = span_of(&snap.rope, params.range, enc).map_err(invalid_position)?;
         let mut actions: Vec<CodeActionOrCommand> = Vec::new();
+        // The file's findings, gathered from its reports once for all the uses below.
+        let findings = snap.findings();
 
         if kind_matches(CodeActionKind::QUICKFIX.as_str(), only) {
             let ours: Vec<&Diagnostic> = params
@@ -833,7 +835,7 @@ impl LanguageServer for Backend {
                             Some(NumberOrString::String(r)) => r.as_str(),
                             _ => continue,
                         };
-                        if let Some(f) = snap.findings().iter().find(|f| {
+                        if let Some(f) = findings.iter().find(|f| {
                             f.rule == rule && range_of(&snap.rope, f.span, enc) == d.range
                         }) {
                             per_diag.push((d.clone(), fix_data(&snap, f, enc)));
@@ -843,8 +845,7 @@ impl LanguageServer for Backend {
             }
             if params.context.diagnostics.is_empty() {
                 // Clients that do not send the diagnostics under the cursor.
-                for f in snap
-                    .findings()
+                for f in findings
                     .iter()
                     .filter(|f| f.span.intersects(range) || f.span.touches(range.start))
                 {
@@ -887,7 +888,6 @@ impl LanguageServer for Backend {
 
         if kind_matches(FIX_ALL_KIND, only) {
             let within = (!range.is_empty()).then_some(range);
-            let findings = snap.findings();
             let enabled = findings
                 .iter()
                 .filter(|f| s.config.severity_of(f.rule, f.severity).is_some());
