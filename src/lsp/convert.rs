@@ -78,7 +78,11 @@ pub fn move_lines(d: &mut lsp::Diagnostic, by: i64) {
             .flatten()
         {
             for end in ["start", "end"] {
-                if let Some(l) = e.pointer_mut(&format!("/range/{end}/line")) {
+                let line = e
+                    .get_mut("range")
+                    .and_then(|r| r.get_mut(end))
+                    .and_then(|p| p.get_mut("line"));
+                if let Some(l) = line {
                     *l = (l.as_i64().unwrap_or(0) + by).max(0).into();
                 }
             }
