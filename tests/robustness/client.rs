@@ -212,9 +212,10 @@ impl Client {
 
     /// The diagnostics published for `version` of `uri`. The server does not publish a set
     /// equal to the last one it published, so: pull the set of the current version (which is
-    /// `version`: call this after the last edit); if the last publication received (everything
-    /// published before the pull's answer has been read by then) has that set, it stands for
-    /// `version`; otherwise a publication of `version` must come.
+    /// `version`: call this after the last edit); if the last publication received has that
+    /// set, it stands for `version`; otherwise a publication with that set must still come —
+    /// of `version`, or of an earlier version that was sent before `version` was analysed but
+    /// arrives after the pull's answer (notifications and responses are not ordered).
     pub fn diagnostics(&mut self, uri: &str, version: i64) -> Vec<Value> {
         let pulled = self.request(
             "textDocument/diagnostic",
@@ -233,10 +234,12 @@ impl Client {
                 return published.clone();
             }
         }
-        let n = self.wait_for(0, &format!("diagnostics of {uri} v{version}"), |n| {
+        let from = self.notes.len();
+        let n = self.wait_for(from, &format!("diagnostics of {uri} v{version}"), |n| {
             n["method"] == "textDocument/publishDiagnostics"
                 && n["params"]["uri"] == uri
-                && n["params"]["version"] == version
+                && (n["params"]["version"] == version
+                    || same_set(n["params"]["diagnostics"].as_array().unwrap(), &items))
         });
         n["params"]["diagnostics"].as_array().unwrap().clone()
     }
