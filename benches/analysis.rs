@@ -22,6 +22,10 @@
 mod gen;
 
 use std::hint::black_box;
+
+// Measured with the allocator the binary uses.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};

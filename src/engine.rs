@@ -167,7 +167,14 @@ fn find(doc: &Doc) -> Vec<Finding> {
 pub fn run(text: &str, options: &Options) -> Analysis {
     let ranges: Vec<_> = crate::bundle::reports(text).collect();
     let per_report = par_map(&ranges, |r| run_report(&text[r.clone()], options));
-    let mut out = Analysis::default();
+    // Sized once: appending a thousand reports' vectors would reallocate and copy each one
+    // ~10 times.
+    let mut out = Analysis {
+        findings: Vec::with_capacity(per_report.iter().map(|a| a.findings.len()).sum()),
+        relations: Vec::with_capacity(per_report.iter().map(|a| a.relations.len()).sum()),
+        amounts: Vec::with_capacity(per_report.iter().map(|a| a.amounts.len()).sum()),
+        outline: Vec::with_capacity(per_report.iter().map(|a| a.outline.len()).sum()),
+    };
     for (r, a) in ranges.into_iter().zip(per_report) {
         out.append(a, r.start);
     }

@@ -5,7 +5,6 @@
 //! document numbers (`〔2022〕28号`), ranges (`80-90分`) and thresholds (`50万元以上`) are
 //! recognised and marked as not being amounts.
 
-use std::str::FromStr;
 use std::sync::OnceLock;
 
 use regex::Regex;
@@ -199,22 +198,14 @@ pub fn scan(text: &str) -> Vec<Number> {
             continue;
         }
         let raw = m.as_str();
-        let digits: String = raw
-            .chars()
-            .filter(|c| c.is_ascii_digit() || *c == '.')
-            .collect();
-        let Ok(value) = Decimal::from_str(&digits) else {
+        let Some(Digits {
+            value,
+            decimals,
+            significant_decimals,
+        }) = digits(raw)
+        else {
             continue;
         };
-        if digits.len() > 28 {
-            continue;
-        }
-        let decimals = digits
-            .find('.')
-            .map_or(0, |p| (digits.len() - p - 1) as u32);
-        let significant_decimals = digits
-            .find('.')
-            .map_or(0, |p| digits[p + 1..].trim_end_matches('0').len() as u32);
         let fullwidth_commas: Vec<usize> =
             raw.match_indices('，').map(|(i, _)| start + i).collect();
         let grouped = raw.contains([',', '，']);
@@ -312,6 +303,47 @@ pub fn scan(text: &str) -> Vec<Number> {
     out
 }
 
+struct Digits {
+    value: Decimal,
+    decimals: u32,
+    significant_decimals: u32,
+}
+
+/// The value of a matched number (digits, `.`, and `,`/`，` separators), without allocating;
+/// `None` beyond 28 digits, more than `Decimal` holds exactly.
+fn digits(raw: &str) -> Option<Digits> {
+    let mut mantissa: u128 = 0;
+    let mut count = 0u32;
+    let mut decimals = None::<u32>;
+    let mut significant = 0u32;
+    for b in raw.bytes() {
+        match b {
+            b'0'..=b'9' => {
+                count += 1;
+                if count > 28 {
+                    return None;
+                }
+                mantissa = mantissa * 10 + u128::from(b - b'0');
+                if let Some(d) = decimals.as_mut() {
+                    *d += 1;
+                    if b != b'0' {
+                        significant = *d;
+                    }
+                }
+            }
+            b'.' => decimals = Some(0),
+            _ => {} // separators
+        }
+    }
+    let decimals = decimals.unwrap_or(0);
+    let value = Decimal::try_from_i128_with_scale(i128::try_from(mantissa).ok()?, decimals).ok()?;
+    Some(Digits {
+        value,
+        decimals,
+        significant_decimals: significant,
+    })
+}
+
 /// Format a value with thousands separators and `decimals` decimals: 9017122.4 → 9,017,122.40.
 pub fn format_grouped(value: Decimal, decimals: u32) -> String {
     let v = value.round_dp_with_strategy(
@@ -320,18 +352,20 @@ pub fn format_grouped(value: Decimal, decimals: u32) -> String {
     );
     let neg = v.is_sign_negative() && !v.is_zero();
     let s = format!("{:.*}", decimals as usize, v.abs());
-    let (int, frac) = match s.find('.') {
-        Some(p) => (&s[..p], &s[p..]),
-        None => (&s[..], ""),
-    };
-    let mut grouped = String::new();
+    let (int, frac) = s.split_at(s.find('.').unwrap_or(s.len()));
+    // ASCII digits: one byte each.
+    let mut out = String::with_capacity(s.len() + int.len() / 3 + 1);
+    if neg {
+        out.push('-');
+    }
     for (i, c) in int.chars().enumerate() {
         if i > 0 && (int.len() - i) % 3 == 0 {
-            grouped.push(',');
+            out.push(',');
         }
-        grouped.push(c);
+        out.push(c);
     }
-    format!("{}{}{}", if neg { "-" } else { "" }, grouped, frac)
+    out.push_str(frac);
+    out
 }
 
 /// Format like `original` was written: same decimals, separators only if it had them.
@@ -347,6 +381,7 @@ pub fn format_like(value: Decimal, original: &Number) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::str::FromStr;
 
     fn one(t: &str) -> Number {
         let v = scan(t);
