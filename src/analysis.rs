@@ -3,6 +3,8 @@
 //! Besides the findings, an analysis keeps what the IDE features need: every amount with its
 //! label and column, every relation that was checked (holding or not), and the outline.
 
+use std::sync::Arc;
+
 use rust_decimal::Decimal;
 
 use crate::finding::Finding;
@@ -29,13 +31,13 @@ pub enum RelationKind {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Term {
     /// Normalised label, e.g. `工资福利支出`.
-    pub label: String,
+    pub label: Arc<str>,
     /// Where the figure is written.
     pub span: Span,
     /// The value as written, in `unit`.
     pub value: Decimal,
     /// `元`, `万元`, `%`, `项`…; empty when none was written.
-    pub unit: String,
+    pub unit: &'static str,
 }
 
 /// A relation the engine checked, holding or not.
@@ -43,7 +45,7 @@ pub struct Term {
 pub struct Relation {
     pub kind: RelationKind,
     /// Which column or period: `决算`, `年初预算`, `上年`, `增减额`…
-    pub column: String,
+    pub column: Arc<str>,
     /// The figure that is checked: the total, the share, the change, the rate.
     pub target: Term,
     /// What it is checked against: the parts of a sum; part and whole of a share; current and
@@ -73,11 +75,13 @@ pub struct Heading {
 pub struct AmountInfo {
     pub span: Span,
     pub value: Decimal,
-    pub unit: String,
-    pub label: String,
-    pub column: String,
+    /// As written; empty when the figure takes its sentence's unit.
+    pub unit: &'static str,
+    pub label: Arc<str>,
+    /// `本年`, `比上年增减`, `占比`…
+    pub column: &'static str,
     /// Same key, same quantity: used for go-to-definition and references.
-    pub key: Option<String>,
+    pub key: Option<Arc<str>>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -1,7 +1,12 @@
 //! Builds the document model (numbers → blocks and sentences → statements and lists → checks)
 //! and runs the rules over it.
 
+use std::sync::Arc;
+
+use rustc_hash::FxHashMap as HashMap;
+
 use crate::analysis::{AmountInfo, Analysis, Heading, Options, Relation, Term as PubTerm};
+use crate::extract::words::Column;
 use crate::extract::{self, Number};
 use crate::facts::{self, Facts, Role};
 use crate::finding::Finding;
@@ -26,7 +31,7 @@ pub struct Doc<'t> {
     /// For each statement, the (first) list it is a part of.
     pub list_of_part: Vec<Option<usize>>,
     /// Statements by canonical label, in document order.
-    pub by_label: std::collections::HashMap<String, Vec<usize>>,
+    pub by_label: HashMap<String, Vec<usize>>,
 }
 
 impl Doc<'_> {
@@ -66,8 +71,7 @@ impl Doc<'_> {
                 list_of_part[p].get_or_insert(l);
             }
         }
-        let mut by_label: std::collections::HashMap<String, Vec<usize>> =
-            std::collections::HashMap::new();
+        let mut by_label: HashMap<String, Vec<usize>> = HashMap::default();
         for (i, st) in facts.statements.iter().enumerate() {
             by_label
                 .entry(crate::label::canonical(&st.label))
@@ -198,7 +202,7 @@ fn pub_term(doc: &Doc, t: &relate::Term) -> Option<PubTerm> {
         label: t.label.clone(),
         span: n.full_span(),
         value: if n.sign.is_some() { -n.value } else { n.value },
-        unit: n.unit.text().to_string(),
+        unit: n.unit.text(),
     })
 }
 
@@ -238,26 +242,30 @@ fn relations(doc: &Doc) -> Vec<Relation> {
 
 fn amounts(doc: &Doc) -> Vec<AmountInfo> {
     let mut out: Vec<AmountInfo> = Vec::new();
+    // One key per label and column, shared by every figure that states it.
+    let mut keys: HashMap<(&str, Column), Arc<str>> = HashMap::default();
     for st in &doc.facts.statements {
         for f in &st.figs {
             let n = &doc.numbers[f.num];
             let column = match f.role {
-                Role::Value => f.column.name().to_string(),
-                Role::Change { .. } => format!("比{}增减", f.column.name()),
-                Role::Rate { .. } => format!("比{}增减率", f.column.name()),
-                Role::Share { .. } => "占比".into(),
-                Role::Completion { of } => format!("完成{}比例", of.name()),
+                Role::Value => f.column.name(),
+                Role::Change { .. } => f.column.change_name(),
+                Role::Rate { .. } => f.column.rate_name(),
+                Role::Share { .. } => "占比",
+                Role::Completion { of } => of.completion_name(),
             };
-            let key = (f.role == Role::Value && !crate::label::is_generic(&st.label))
-                .then(|| format!("{}|{}", crate::label::canonical(&st.label), f.column.name()));
+            let key = (f.role == Role::Value && !crate::label::is_generic(&st.label)).then(|| {
+                keys.entry((&st.label, f.column))
+                    .or_insert_with(|| {
+                        let canonical = crate::label::canonical(&st.label);
+                        format!("{canonical}|{}", f.column.name()).into()
+                    })
+                    .clone()
+            });
             out.push(AmountInfo {
                 span: n.full_span(),
                 value: n.value,
-                unit: if f.unit_inherited {
-                    String::new()
-                } else {
-                    n.unit.text().to_string()
-                },
+                unit: if f.unit_inherited { "" } else { n.unit.text() },
                 label: st.label.clone(),
                 column,
                 key,

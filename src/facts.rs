@@ -8,6 +8,8 @@
 //! found here too (`List`), within a sentence, and across paragraphs when an opener such as
 //! `其中：` or `主要用于以下方面：` ends its paragraph.
 
+use std::sync::Arc;
+
 use rust_decimal::Decimal;
 
 use crate::extract::number::{Dimension, Number, Unit};
@@ -57,7 +59,8 @@ pub struct Fig {
 
 #[derive(Debug, Clone)]
 pub struct Statement {
-    pub label: String,
+    /// Shared with the relations and views that name it.
+    pub label: Arc<str>,
     pub level: Option<Level>,
     pub block: usize,
     pub sentence: usize,
@@ -334,7 +337,7 @@ impl BlockReader<'_, '_> {
                             .facts
                             .statements
                             .iter()
-                            .rposition(|st| st.label == l.text && st.table.is_none())
+                            .rposition(|st| *st.label == *l.text && st.table.is_none())
                         {
                             self.open.push(OpenList {
                                 list: List {
@@ -561,10 +564,10 @@ impl BlockReader<'_, '_> {
                     .any(|w| subject.starts_with(w))
                 && self
                     .cur
-                    .is_some_and(|c| self.facts.statements[c].label != subject);
+                    .is_some_and(|c| *self.facts.statements[c].label != *subject);
             if names_other {
                 let found = self.facts.statements.iter().rposition(|s| {
-                    s.label == subject && s.block == self.block && s.table.is_none()
+                    *s.label == *subject && s.block == self.block && s.table.is_none()
                 });
                 match found {
                     Some(k) => self.cur = Some(k),
@@ -622,7 +625,7 @@ impl BlockReader<'_, '_> {
         };
         if let Some(c) = self.cur {
             let st = &self.facts.statements[c];
-            let same = text.is_empty() || label::is_generic(&text) || text == st.label;
+            let same = text.is_empty() || label::is_generic(&text) || *text == *st.label;
             if same && st.value(f.column, f.dim).is_none() && st.sentence == si {
                 self.facts.statements[c].figs.push(f);
                 return;
@@ -668,7 +671,7 @@ impl BlockReader<'_, '_> {
     fn new_statement(&mut self, si: usize, label: String, level: Option<Level>, f: Fig) {
         let idx = self.facts.statements.len();
         self.facts.statements.push(Statement {
-            label,
+            label: label.into(),
             level,
             block: self.block,
             sentence: si,
@@ -884,7 +887,7 @@ pub fn add_tables(
             }
             if !figs.is_empty() && !label::is_generic(&row.label) {
                 facts.statements.push(Statement {
-                    label: row.label.clone(),
+                    label: row.label.as_str().into(),
                     level: None,
                     block,
                     sentence: usize::MAX,

@@ -6,6 +6,8 @@
 
 use std::collections::HashSet;
 
+use std::sync::Arc;
+
 use rust_decimal::Decimal;
 
 use crate::analysis::RelationKind;
@@ -23,7 +25,7 @@ use crate::text::Span;
 #[derive(Debug, Clone)]
 pub struct Term {
     pub num: usize,
-    pub label: String,
+    pub label: Arc<str>,
     /// Value in base units (元 for money), signed as the relation uses it.
     pub iv: Interval,
     /// Multiplier in the relation (+1 or -1 for sums).
@@ -53,7 +55,7 @@ pub enum Verdict {
 #[derive(Debug, Clone)]
 pub struct Check {
     pub kind: RelationKind,
-    pub column: String,
+    pub column: Arc<str>,
     pub target: Term,
     pub terms: Vec<Term>,
     /// What the target should be, in the target's own terms (base units, or % for ratios).
@@ -267,7 +269,7 @@ fn change_and_rate(doc: &Doc, st: &Statement, out: &mut Vec<Check>) {
         }
         out.push(Check {
             kind: RelationKind::Change,
-            column: format!("比{}", c.column.name()),
+            column: format!("比{}", c.column.name()).into(),
             target: Term {
                 num: c.num,
                 label: st.label.clone(),
@@ -421,7 +423,7 @@ fn rate_check(doc: &Doc, st: &Statement, out: &mut Vec<Check>) {
     };
     out.push(Check {
         kind: RelationKind::Rate,
-        column: format!("比{}", base_col.name()),
+        column: format!("比{}", base_col.name()).into(),
         target: Term {
             num: r.num,
             label: st.label.clone(),
@@ -479,7 +481,7 @@ fn share(doc: &Doc, i: usize, st: &Statement, out: &mut Vec<Check>) {
                         unit_inherited: false,
                         column_named: false,
                     };
-                    (wf, denom.clone())
+                    (wf, Arc::from(denom.as_str()))
                 } else if let Some(list) =
                     list_of(doc, i).filter(|l| names(denom, &statements[l.total].label))
                 {
@@ -542,7 +544,7 @@ fn share(doc: &Doc, i: usize, st: &Statement, out: &mut Vec<Check>) {
                 else {
                     continue;
                 };
-                (wf.clone(), of.name().to_string())
+                (wf.clone(), Arc::from(of.name()))
             }
             _ => continue,
         };
@@ -754,7 +756,7 @@ fn sum(doc: &Doc, list: &List, failed_changes: &HashSet<usize>, out: &mut Vec<Ch
         });
     }
     // Is the list complete? Say why, or stay silent.
-    let labels: Vec<&str> = parts.iter().map(|p| p.label.as_str()).collect();
+    let labels: Vec<&str> = parts.iter().map(|p| &*p.label).collect();
     let mut reason =
         canon::complete(&total.label, &labels).map(|d| format!("按决算报表口径 {d}，所列项目完整"));
     if reason.is_none() {
@@ -846,7 +848,7 @@ fn sum(doc: &Doc, list: &List, failed_changes: &HashSet<usize>, out: &mut Vec<Ch
         }
         out.push(Check {
             kind: RelationKind::Sum,
-            column: first.col.name(),
+            column: first.col.name().into(),
             target: first.total.clone(),
             terms: first.parts.clone(),
             expected: first.sum,
@@ -873,7 +875,7 @@ fn sum(doc: &Doc, list: &List, failed_changes: &HashSet<usize>, out: &mut Vec<Ch
     for s in sums.iter().filter(|s| s.holds) {
         out.push(Check {
             kind: RelationKind::Sum,
-            column: s.col.name(),
+            column: s.col.name().into(),
             target: s.total.clone(),
             terms: s.parts.clone(),
             expected: s.sum,
@@ -910,7 +912,7 @@ fn table_checks(doc: &Doc, t: usize, out: &mut Vec<Check>) {
                 )?;
                 Some(Term {
                     num: i,
-                    label: row.label.clone(),
+                    label: row.label.as_str().into(),
                     iv,
                     coef: 1,
                     factor,
@@ -919,7 +921,7 @@ fn table_checks(doc: &Doc, t: usize, out: &mut Vec<Check>) {
             // An empty cell counts as 0.
             None => Some(Term {
                 num: usize::MAX,
-                label: row.label.clone(),
+                label: row.label.as_str().into(),
                 iv: zero,
                 coef: 1,
                 factor: table.factor,
@@ -965,7 +967,10 @@ fn table_checks(doc: &Doc, t: usize, out: &mut Vec<Check>) {
             let Some(v) = v else { continue };
             out.push(Check {
                 kind: RelationKind::Formula,
-                column: table.header.get(f.target).cloned().unwrap_or_default(),
+                column: table
+                    .header
+                    .get(f.target)
+                    .map_or("".into(), |h| h.as_str().into()),
                 verdict: if target.iv.meets(v) {
                     Verdict::Holds
                 } else {
@@ -1038,7 +1043,7 @@ fn table_checks(doc: &Doc, t: usize, out: &mut Vec<Check>) {
             let terms: Vec<Term> = terms.into_iter().filter(|t| t.num != usize::MAX).collect();
             out.push(Check {
                 kind: RelationKind::Sum,
-                column: table.header.get(c).cloned().unwrap_or_default(),
+                column: table.header.get(c).map_or("".into(), |h| h.as_str().into()),
                 verdict: if s.meets(total.iv) {
                     Verdict::Holds
                 } else {

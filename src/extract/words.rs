@@ -120,6 +120,39 @@ impl Column {
             Column::AnyBudget => "预算",
         }
     }
+
+    /// The column of a change against this one: `比上年增减`.
+    pub fn change_name(self) -> &'static str {
+        match self {
+            Column::Current => "比本年增减",
+            Column::Budget => "比年初预算增减",
+            Column::Adjusted => "比调整预算增减",
+            Column::Prior => "比上年增减",
+            Column::AnyBudget => "比预算增减",
+        }
+    }
+
+    /// The column of a growth rate against this one: `比上年增减率`.
+    pub fn rate_name(self) -> &'static str {
+        match self {
+            Column::Current => "比本年增减率",
+            Column::Budget => "比年初预算增减率",
+            Column::Adjusted => "比调整预算增减率",
+            Column::Prior => "比上年增减率",
+            Column::AnyBudget => "比预算增减率",
+        }
+    }
+
+    /// The column of a completion ratio against this one: `完成年初预算比例`.
+    pub fn completion_name(self) -> &'static str {
+        match self {
+            Column::Current => "完成本年比例",
+            Column::Budget => "完成年初预算比例",
+            Column::Adjusted => "完成调整预算比例",
+            Column::Prior => "完成上年比例",
+            Column::AnyBudget => "完成预算比例",
+        }
+    }
 }
 
 /// Column named by words such as `年初预算数`, `上年`, `决算数`; None when the text names none.

@@ -26,8 +26,8 @@ pub fn hover(analysis: &Analysis, text: &str, offset: usize) -> Option<HoverResu
         // The engine's spans include the unit (`4,300,000.00元`): on the unit, convert.
         let written = text.get(amount.span.start..amount.span.end).unwrap_or("");
         let unit_start = amount.span.end.saturating_sub(amount.unit.len());
-        if money_scale(&amount.unit).is_some()
-            && written.ends_with(amount.unit.as_str())
+        if money_scale(amount.unit).is_some()
+            && written.ends_with(amount.unit)
             && offset >= unit_start
         {
             return Some(unit_hover(amount, Span::new(unit_start, amount.span.end)));
@@ -52,7 +52,7 @@ fn on_amount(analysis: &Analysis, text: &str, a: &AmountInfo) -> HoverResult {
     if !a.column.is_empty() {
         let _ = write!(md, "（{}）", a.column);
     }
-    let _ = writeln!(md, "：{}", with_unit(a.value, &a.unit));
+    let _ = writeln!(md, "：{}", with_unit(a.value, a.unit));
 
     let idx = LineIndex::new(text);
     let mut any = false;
@@ -96,8 +96,8 @@ fn on_target(md: &mut String, r: &Relation, text: &str) {
             let _ = writeln!(md, "**变动额**{}", verdict(r.holds));
             let stated = signed(text, t);
             if let [current, base, ..] = r.parts.as_slice() {
-                let cur = convert(current.value, &current.unit, &t.unit);
-                let b = convert(base.value, &base.unit, &t.unit);
+                let cur = convert(current.value, current.unit, t.unit);
+                let b = convert(base.value, base.unit, t.unit);
                 let _ = writeln!(
                     md,
                     "\n- 重算：{} {} − {} {} = {}",
@@ -107,7 +107,7 @@ fn on_target(md: &mut String, r: &Relation, text: &str) {
                     group(b),
                     r.expected
                 );
-                let _ = writeln!(md, "- 所述：{}", with_unit(stated, &t.unit));
+                let _ = writeln!(md, "- 所述：{}", with_unit(stated, t.unit));
                 let implied = cur - stated;
                 let _ = writeln!(
                     md,
@@ -115,7 +115,7 @@ fn on_target(md: &mut String, r: &Relation, text: &str) {
                     name(base),
                     group(cur),
                     group(stated),
-                    with_unit(implied, &t.unit)
+                    with_unit(implied, t.unit)
                 );
                 if let Some(p) = percent(stated, implied) {
                     let _ = writeln!(md, "- 按此基数的变动率：{p}");
@@ -132,18 +132,18 @@ fn on_target(md: &mut String, r: &Relation, text: &str) {
             let other = r.parts.iter().find(|p| !p.label.contains("增减"));
             if let (Some(change), Some(other)) = (change, other) {
                 let c = signed(text, change);
-                let o = convert(other.value, &other.unit, &change.unit);
+                let o = convert(other.value, other.unit, change.unit);
                 let is_base = ["上年", "预算", "基数"]
                     .iter()
                     .any(|w| other.label.contains(w));
                 let base = if is_base { o } else { o - c };
-                let _ = writeln!(md, "\n- 变动额：{}", with_unit(c, &change.unit));
+                let _ = writeln!(md, "\n- 变动额：{}", with_unit(c, change.unit));
                 if is_base {
                     let _ = writeln!(
                         md,
                         "- 基数（{}）：{}",
                         name(other),
-                        with_unit(base, &change.unit)
+                        with_unit(base, change.unit)
                     );
                 } else {
                     let _ = writeln!(
@@ -152,7 +152,7 @@ fn on_target(md: &mut String, r: &Relation, text: &str) {
                         name(other),
                         group(o),
                         group(c),
-                        with_unit(base, &change.unit)
+                        with_unit(base, change.unit)
                     );
                 }
                 if let Some(p) = percent(c, base) {
@@ -161,7 +161,7 @@ fn on_target(md: &mut String, r: &Relation, text: &str) {
             } else {
                 let _ = writeln!(md, "\n- 重算变动率：{}", r.expected);
             }
-            let _ = writeln!(md, "- 所述：{}", with_unit(signed(text, t), &t.unit));
+            let _ = writeln!(md, "- 所述：{}", with_unit(signed(text, t), t.unit));
         }
         RelationKind::Share => {
             let _ = writeln!(md, "**占比**{}", verdict(r.holds));
@@ -170,19 +170,19 @@ fn on_target(md: &mut String, r: &Relation, text: &str) {
                     md,
                     "\n- {} {} ÷ {} {}",
                     name(part),
-                    with_unit(part.value, &part.unit),
+                    with_unit(part.value, part.unit),
                     name(whole),
-                    with_unit(whole.value, &whole.unit)
+                    with_unit(whole.value, whole.unit)
                 );
             }
             let _ = writeln!(md, "- 重算：{}", r.expected);
-            let _ = writeln!(md, "- 所述：{}", with_unit(t.value, &t.unit));
+            let _ = writeln!(md, "- 所述：{}", with_unit(t.value, t.unit));
         }
         RelationKind::Same => same(md, r, r.parts.first()),
         RelationKind::Formula => {
             let _ = writeln!(md, "**表格公式**（{}）{}", r.column, verdict(r.holds));
             let _ = writeln!(md, "\n- 重算：{}", r.expected);
-            let _ = writeln!(md, "- 所述：{}", with_unit(t.value, &t.unit));
+            let _ = writeln!(md, "- 所述：{}", with_unit(t.value, t.unit));
         }
     }
     if let Some(note) = &r.note {
@@ -202,24 +202,24 @@ fn sum_table(md: &mut String, r: &Relation) {
     let _ = writeln!(md, "| 组成部分 | 金额 | 占合计 |\n|---|---:|---:|");
     let mut sum = Decimal::ZERO;
     for p in &r.parts {
-        let v = convert(p.value, &p.unit, &t.unit);
+        let v = convert(p.value, p.unit, t.unit);
         sum += v;
         let share = percent(v, t.value).unwrap_or_else(|| "—".into());
         let _ = writeln!(
             md,
             "| {} | {} | {} |",
             cell(&p.label),
-            with_unit(p.value, &p.unit),
+            with_unit(p.value, p.unit),
             share
         );
     }
     let _ = writeln!(md, "| **各部分之和** | **{}** | |", r.expected);
-    let _ = writeln!(md, "\n- 所述合计：{}", with_unit(t.value, &t.unit));
+    let _ = writeln!(md, "\n- 所述合计：{}", with_unit(t.value, t.unit));
     let diff = t.value - sum;
     if diff.is_zero() {
         let _ = writeln!(md, "- 差额：0");
     } else {
-        let _ = writeln!(md, "- 差额（所述 − 重算）：{}", with_unit(diff, &t.unit));
+        let _ = writeln!(md, "- 差额（所述 − 重算）：{}", with_unit(diff, t.unit));
     }
     if r.note.is_none() {
         let _ = writeln!(md, "- 完整性：各部分按原文列举取用");
@@ -237,10 +237,10 @@ fn on_part(md: &mut String, r: &Relation, span: Span, text: &str, idx: &LineInde
                 "是 **{}**{} {} 的组成部分",
                 t.label,
                 col(&r.column),
-                with_unit(t.value, &t.unit)
+                with_unit(t.value, t.unit)
             );
             if let Some(p) = me {
-                if let Some(s) = percent(convert(p.value, &p.unit, &t.unit), t.value) {
+                if let Some(s) = percent(convert(p.value, p.unit, t.unit), t.value) {
                     let _ = write!(md, "，占 {s}");
                 }
             }
@@ -266,7 +266,7 @@ fn on_part(md: &mut String, r: &Relation, span: Span, text: &str, idx: &LineInde
             let _ = writeln!(
                 md,
                 "参与{what}计算：所述 {}，重算 {}{}",
-                with_unit(signed(text, t), &t.unit),
+                with_unit(signed(text, t), t.unit),
                 r.expected,
                 verdict(r.holds)
             );
@@ -280,7 +280,7 @@ fn on_part(md: &mut String, r: &Relation, span: Span, text: &str, idx: &LineInde
 fn same(md: &mut String, r: &Relation, other: Option<&Term>) {
     let _ = writeln!(md, "**同一数量的另一处表述**{}", verdict(r.holds));
     if let Some(o) = other {
-        let _ = writeln!(md, "\n- 另一处：{}", with_unit(o.value, &o.unit));
+        let _ = writeln!(md, "\n- 另一处：{}", with_unit(o.value, o.unit));
     }
 }
 
@@ -289,7 +289,7 @@ fn same_at(md: &mut String, r: &Relation, other: &Term, idx: &LineIndex) {
     let _ = writeln!(
         md,
         "第 {line} 行另述为 {}{}",
-        with_unit(other.value, &other.unit),
+        with_unit(other.value, other.unit),
         verdict(r.holds)
     );
 }
@@ -297,13 +297,13 @@ fn same_at(md: &mut String, r: &Relation, other: &Term, idx: &LineIndex) {
 /// Hover on a unit written right after an amount: the value in the other money units.
 fn on_unit(analysis: &Analysis, text: &str, offset: usize) -> Option<HoverResult> {
     let a = analysis.amounts.iter().find(|a| {
-        if money_scale(&a.unit).is_none() || a.span.end > offset {
+        if money_scale(a.unit).is_none() || a.span.end > offset {
             return false;
         }
         let after = text.get(a.span.end..).unwrap_or("");
         let gap = after.len() - after.trim_start_matches([' ', '\u{3000}']).len();
         let start = a.span.end + gap;
-        after[gap..].starts_with(a.unit.as_str()) && offset < start + a.unit.len()
+        after[gap..].starts_with(a.unit) && offset < start + a.unit.len()
     })?;
     let after = &text[a.span.end..];
     let gap = after.len() - after.trim_start_matches([' ', '\u{3000}']).len();
@@ -312,10 +312,10 @@ fn on_unit(analysis: &Analysis, text: &str, offset: usize) -> Option<HoverResult
 }
 
 fn unit_hover(a: &AmountInfo, span: Span) -> HoverResult {
-    let mut md = format!("**{}**\n\n", with_unit(a.value, &a.unit));
+    let mut md = format!("**{}**\n\n", with_unit(a.value, a.unit));
     for unit in ["元", "万元", "亿元"] {
         if unit != a.unit {
-            let v = convert(a.value, &a.unit, unit);
+            let v = convert(a.value, a.unit, unit);
             let dp = match unit {
                 "元" => 2,
                 "万元" => 6,
@@ -401,24 +401,24 @@ pub(crate) mod tests {
     use super::*;
     use std::str::FromStr;
 
-    pub(crate) fn term(text: &str, label: &str, needle: &str, unit: &str) -> Term {
+    pub(crate) fn term(text: &str, label: &str, needle: &str, unit: &'static str) -> Term {
         let start = text.find(needle).expect(needle);
         Term {
             label: label.into(),
             span: Span::new(start, start + needle.len()),
             value: Decimal::from_str(&needle.replace(',', "")).unwrap(),
-            unit: unit.into(),
+            unit,
         }
     }
 
-    pub(crate) fn amount(t: &Term, column: &str) -> AmountInfo {
+    pub(crate) fn amount(t: &Term, column: &'static str) -> AmountInfo {
         AmountInfo {
             span: t.span,
             value: t.value,
-            unit: t.unit.clone(),
+            unit: t.unit,
             label: t.label.clone(),
-            column: column.into(),
-            key: Some(format!("{}|{}", t.label, column)),
+            column,
+            key: Some(format!("{}|{}", t.label, column).into()),
         }
     }
 

@@ -22,7 +22,7 @@ pub fn inlay_hints(analysis: &Analysis, text: &str, range: Span) -> Vec<InlayHin
         .map(|r| {
             let t = &r.target;
             let after = text.get(t.span.end..).unwrap_or("");
-            let offset = if !t.unit.is_empty() && after.starts_with(t.unit.as_str()) {
+            let offset = if !t.unit.is_empty() && after.starts_with(t.unit) {
                 t.span.end + t.unit.len()
             } else {
                 t.span.end

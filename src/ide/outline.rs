@@ -73,7 +73,7 @@ pub fn outline(analysis: &Analysis) -> Vec<Symbol> {
         let mut name = if t.label.is_empty() {
             "合计".to_string()
         } else {
-            t.label.clone()
+            t.label.to_string()
         };
         if !r.column.is_empty() {
             name = format!("{name}（{}）", r.column);

@@ -69,12 +69,12 @@ pub fn check(doc: &Doc, out: &mut Vec<Finding>) {
             let Some(o) = flip(w) else { continue };
             o
         };
-        let comparison = c.column == "决算与预算比较";
+        let comparison = &*c.column == "决算与预算比较";
         // A wrong rate word in the same statement as a wrong change word: one finding, one fix.
         if c.kind == RelationKind::Rate
             && siblings(c)
                 .iter()
-                .any(|o| o.kind == RelationKind::Change && o.column != "决算与预算比较")
+                .any(|o| o.kind == RelationKind::Change && &*o.column != "决算与预算比较")
         {
             continue;
         }

@@ -57,7 +57,7 @@ pub fn check(doc: &Doc, out: &mut Vec<Finding>) {
             .iter()
             .map(|p| format!("{} {}", p.label, written_like(doc, p, p.iv.mid())))
             .collect();
-        let what = if c.column == "完成率" {
+        let what = if &*c.column == "完成率" {
             "完成率"
         } else {
             "增减率"

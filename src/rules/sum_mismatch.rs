@@ -69,7 +69,7 @@ pub fn check(doc: &Doc, out: &mut Vec<Finding>) {
             total_unit.text(),
             diff
         );
-        if !c.column.is_empty() && c.column != "本年" {
+        if !c.column.is_empty() && &*c.column != "本年" {
             msg = format!("[{}] {msg}", c.column);
         }
         for a in &c.also {
