@@ -74,8 +74,8 @@ pub static DECOMPOSITIONS: &[Decomposition] = &[
     },
 ];
 
-fn matches_total(label: &str, total: &[&str]) -> bool {
-    let l = canonical(label);
+/// Whether a canonical label names one of `total`.
+fn matches_total(l: &str, total: &[&str]) -> bool {
     // Totals named inside a longer label: “三公”经费财政拨款, 政府采购支出总额.
     const INSIDE: &[&str] = &["三公", "公务用车购置及运行", "政府采购"];
     total.iter().any(|t| {
@@ -87,29 +87,21 @@ fn matches_total(label: &str, total: &[&str]) -> bool {
     })
 }
 
-/// Index of the component a part label names, if exactly one.
-fn component(label: &str, d: &Decomposition) -> Option<usize> {
-    let l = canonical(label);
-    let hits: Vec<usize> = d
-        .parts
-        .iter()
-        .enumerate()
-        .filter(|(_, p)| l.contains(*p))
-        .map(|(i, _)| i)
-        .collect();
-    match hits.as_slice() {
-        [i] => Some(*i),
-        // 对附属单位补助支出 contains 补助 words of others? Take the longest match.
-        [] => None,
-        many => many.iter().copied().max_by_key(|&i| d.parts[i].len()),
-    }
+/// Index of the component a canonical part label names; of several, the longest.
+fn component(l: &str, d: &Decomposition) -> Option<usize> {
+    // 对附属单位补助支出 contains 补助 words of others? Take the longest match.
+    (0..d.parts.len())
+        .filter(|&i| l.contains(d.parts[i]))
+        .max_by_key(|&i| d.parts[i].len())
 }
 
 /// A decomposition that `total` and exactly `parts` (every component once, nothing else)
 /// make. Returns its name for messages.
 pub fn complete(total: &str, parts: &[&str]) -> Option<String> {
+    let total = canonical(total);
+    let parts: Vec<String> = parts.iter().map(|p| canonical(p)).collect();
     for d in DECOMPOSITIONS {
-        if !matches_total(total, d.total) || parts.len() != d.parts.len() {
+        if !matches_total(&total, d.total) || parts.len() != d.parts.len() {
             continue;
         }
         let mut seen = vec![false; d.parts.len()];
@@ -129,7 +121,8 @@ pub fn complete(total: &str, parts: &[&str]) -> Option<String> {
 
 /// For a table: the decompositions of `total` whose components appear among `rows` (at least
 /// two of them; a component with no row is blank, which counts as 0). Returns, per match, the
-/// row indices and the decomposition's name.
+/// row indices and the decomposition's name. `total` and the rows' labels are canonical
+/// (`label::canonical`): a table's rows are made canonical once, not once per total.
 pub fn in_rows(total: &str, rows: &[(usize, &str)]) -> Vec<(Vec<usize>, String)> {
     let mut out = Vec::new();
     for d in DECOMPOSITIONS {
@@ -142,7 +135,7 @@ pub fn in_rows(total: &str, rows: &[(usize, &str)]) -> Vec<(Vec<usize>, String)>
                 continue;
             }
             if let Some(i) = component(label, d) {
-                if canonical(label).len() <= canonical(d.parts[i]).len() + 12 && found[i].is_none()
+                if label.len() <= canonical(d.parts[i]).len() + 12 && found[i].is_none()
                 {
                     found[i] = Some(r);
                 }

@@ -231,7 +231,7 @@ pub fn read(text: &str, numbers: &[Number], blocks: &[Block], sentences: &[Sente
             r.end = i + 1;
         }
     }
-    let ref_blocks: std::collections::HashSet<usize> = facts
+    let ref_blocks: rustc_hash::FxHashSet<usize> = facts
         .lists
         .iter()
         .filter(|l| l.opener == Opener::Reference)
@@ -771,7 +771,7 @@ fn direction_before(text: &str, pre: &str, n: &Number) -> Option<(Direction, Spa
 fn items_below(
     blocks: &[Block],
     by_block: &[std::ops::Range<usize>],
-    ref_blocks: &std::collections::HashSet<usize>,
+    ref_blocks: &rustc_hash::FxHashSet<usize>,
     opener_at: Span,
 ) -> Option<Vec<usize>> {
     let ob = blocks

@@ -121,9 +121,9 @@ pub fn is_generic(s: &str) -> bool {
 /// thousands of times, so results are remembered (per thread, bounded).
 pub fn normalize(raw: &str) -> Label {
     use std::cell::RefCell;
-    use std::collections::HashMap;
+    use rustc_hash::FxHashMap as HashMap;
     thread_local! {
-        static CACHE: RefCell<HashMap<String, Label>> = RefCell::new(HashMap::new());
+        static CACHE: RefCell<HashMap<String, Label>> = RefCell::new(HashMap::default());
     }
     if raw.len() > 200 {
         return normalize_uncached(raw);

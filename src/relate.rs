@@ -4,7 +4,7 @@
 //! table formula, the same quantity stated twice) becomes a `Check` with a verdict. The rules
 //! turn failing checks into findings; the IDE shows all of them on hover.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 use std::sync::Arc;
 
@@ -999,15 +999,11 @@ fn table_checks(doc: &Doc, t: usize, out: &mut Vec<Check>) {
         })
         .collect();
     // Rows that add up: canonical decompositions and classification codes.
-    let labels: Vec<(usize, &str)> = table
-        .rows
-        .iter()
-        .enumerate()
-        .map(|(i, r)| (i, r.label.as_str()))
-        .collect();
+    let canonical: Vec<String> = table.rows.iter().map(|r| label::canonical(&r.label)).collect();
+    let labels: Vec<(usize, &str)> = canonical.iter().map(String::as_str).enumerate().collect();
     let mut groups: Vec<(usize, Vec<usize>, String)> = Vec::new();
     for (r, row) in table.rows.iter().enumerate() {
-        for (parts, name) in canon::in_rows(&row.label, &labels) {
+        for (parts, name) in canon::in_rows(&canonical[r], &labels) {
             if !parts.contains(&r) {
                 groups.push((r, parts, format!("按报表口径 {name}")));
             }
@@ -1088,8 +1084,8 @@ fn eval(e: &Expr, col: &mut dyn FnMut(usize) -> Option<Interval>) -> Option<Inte
 
 /// The same quantity stated twice: same label, same column, same dimension.
 fn same(doc: &Doc, out: &mut Vec<Check>) {
-    use std::collections::HashMap;
-    let mut seen: HashMap<(String, Column, Dimension), (usize, Term)> = HashMap::new();
+    let mut seen: rustc_hash::FxHashMap<(String, Column, Dimension), (usize, Term)> =
+        Default::default();
     for (i, st) in doc.facts.statements.iter().enumerate() {
         if !quantity_label(&st.label) {
             continue;

@@ -33,8 +33,7 @@ pub fn check(doc: &Doc, out: &mut Vec<Finding>) {
         .filter(|c| matches!(c.verdict, Verdict::WrongDirection { .. }))
         .collect();
     // The wrong words of each statement, so that a change and its rate share one finding.
-    let mut by_statement: std::collections::HashMap<usize, Vec<usize>> =
-        std::collections::HashMap::new();
+    let mut by_statement: rustc_hash::FxHashMap<usize, Vec<usize>> = Default::default();
     for (i, c) in wrong.iter().enumerate() {
         if let Some(s) = doc.stmt_of_num.get(c.target.num).copied().flatten() {
             by_statement.entry(s).or_default().push(i);

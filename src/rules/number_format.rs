@@ -103,8 +103,8 @@ fn unit_text(factor: rust_decimal::Decimal) -> Option<&'static str> {
 
 /// Fewer decimals than the report writes that unit with, or more than anyone needs.
 fn decimals(doc: &Doc, out: &mut Vec<Finding>) {
-    use std::collections::HashMap;
-    let mut by_unit: HashMap<&str, HashMap<u32, usize>> = HashMap::new();
+    use rustc_hash::FxHashMap as HashMap;
+    let mut by_unit: HashMap<&str, HashMap<u32, usize>> = HashMap::default();
     let figs: Vec<&crate::facts::Fig> = doc
         .facts
         .statements

@@ -19,7 +19,7 @@
 //! **Fix safety.** Safe when the figure's other statement is confirmed by a relation that
 //! holds (a rate, a sum), so the arithmetic proves which unit is meant; unsafe otherwise.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use rust_decimal::Decimal;
 
@@ -47,7 +47,7 @@ fn unit_text(factor: Decimal) -> Option<&'static str> {
 pub fn check(doc: &Doc, out: &mut Vec<Finding>) {
     // Relations that hold count for a figure, relations that fail against it: the better
     // supported of two statements is taken as right.
-    let mut support: HashMap<usize, i32> = HashMap::new();
+    let mut support: HashMap<usize, i32> = HashMap::default();
     for c in doc.checks.iter().filter(|c| c.kind != RelationKind::Same) {
         for t in std::iter::once(&c.target).chain(&c.terms) {
             *support.entry(t.num).or_default() += if c.holds() { 1 } else { -1 };
