@@ -135,8 +135,7 @@ pub fn in_rows(total: &str, rows: &[(usize, &str)]) -> Vec<(Vec<usize>, String)>
                 continue;
             }
             if let Some(i) = component(label, d) {
-                if label.len() <= canonical(d.parts[i]).len() + 12 && found[i].is_none()
-                {
+                if label.len() <= canonical(d.parts[i]).len() + 12 && found[i].is_none() {
                     found[i] = Some(r);
                 }
             }

@@ -117,11 +117,34 @@ pub fn is_generic(s: &str) -> bool {
     GENERIC.contains(&s)
 }
 
+/// Remove every column word and filler, in list order (longer forms first), as if by
+/// `s = s.replace(w, "")` for each: a removal can join two pieces into a word further down the
+/// list. One automaton tells which words are present; only those are replaced.
+fn remove_words(s: &mut String) {
+    use aho_corasick::AhoCorasick;
+    static WORDS: OnceLock<(Vec<&'static str>, AhoCorasick)> = OnceLock::new();
+    let (words, ac) = WORDS.get_or_init(|| {
+        let words: Vec<&str> = COLUMN_WORDS.iter().chain(FILLERS).copied().collect();
+        let ac = AhoCorasick::new(&words).expect("word automaton");
+        (words, ac)
+    });
+    let mut from = 0;
+    while let Some(i) = ac
+        .find_overlapping_iter(s.as_str())
+        .map(|m| m.pattern().as_usize())
+        .filter(|&i| i >= from)
+        .min()
+    {
+        *s = s.replace(words[i], "");
+        from = i + 1;
+    }
+}
+
 /// Normalise the text written before a figure. Reports repeat the same few dozen labels
 /// thousands of times, so results are remembered (per thread, bounded).
 pub fn normalize(raw: &str) -> Label {
-    use std::cell::RefCell;
     use rustc_hash::FxHashMap as HashMap;
+    use std::cell::RefCell;
     thread_local! {
         static CACHE: RefCell<HashMap<String, Label>> = RefCell::new(HashMap::default());
     }
@@ -164,11 +187,7 @@ fn normalize_uncached(raw: &str) -> Label {
     for (i, f) in FUNDS.iter().enumerate().filter(|_| has_fund) {
         s = s.replace(f, &format!("\u{E000}{i}"));
     }
-    for w in COLUMN_WORDS.iter().chain(FILLERS) {
-        if s.contains(w) {
-            s = s.replace(w, "");
-        }
-    }
+    remove_words(&mut s);
     for (i, f) in FUNDS.iter().enumerate().filter(|_| has_fund) {
         s = s.replace(&format!("\u{E000}{i}"), f);
     }
@@ -226,6 +245,42 @@ pub fn canonical(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn words_are_removed_as_by_one_replace_per_word() {
+        let reference = |s: &str| {
+            let mut s = s.to_string();
+            for w in COLUMN_WORDS.iter().chain(FILLERS) {
+                s = s.replace(w, "");
+            }
+            s
+        };
+        // Pieces of words, so that removals join pieces into other words.
+        let mut pieces: Vec<String> = COLUMN_WORDS
+            .iter()
+            .chain(FILLERS)
+            .map(|w| w.to_string())
+            .collect();
+        for w in COLUMN_WORDS.iter().chain(FILLERS) {
+            let cut = w.char_indices().nth(1).map_or(w.len(), |(i, _)| i);
+            pieces.push(w[..cut].to_string());
+            pieces.push(w[cut..].to_string());
+        }
+        pieces.extend(["支出", "收入", "财政拨款", "（", "）"].map(String::from));
+        let mut seed: u64 = 7;
+        for _ in 0..5_000 {
+            let mut s = String::new();
+            for _ in 0..6 {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                s.push_str(&pieces[(seed >> 33) as usize % pieces.len()]);
+            }
+            let mut got = s.clone();
+            remove_words(&mut got);
+            assert_eq!(got, reference(&s), "{s}");
+        }
+    }
 
     #[test]
     fn normalises_framing_words() {

@@ -999,7 +999,11 @@ fn table_checks(doc: &Doc, t: usize, out: &mut Vec<Check>) {
         })
         .collect();
     // Rows that add up: canonical decompositions and classification codes.
-    let canonical: Vec<String> = table.rows.iter().map(|r| label::canonical(&r.label)).collect();
+    let canonical: Vec<String> = table
+        .rows
+        .iter()
+        .map(|r| label::canonical(&r.label))
+        .collect();
     let labels: Vec<(usize, &str)> = canonical.iter().map(String::as_str).enumerate().collect();
     let mut groups: Vec<(usize, Vec<usize>, String)> = Vec::new();
     for (r, row) in table.rows.iter().enumerate() {

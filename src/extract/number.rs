@@ -229,7 +229,31 @@ pub fn scan(text: &str) -> Vec<Number> {
         let mut unit = Unit::None;
         let mut unit_span = None;
         let mut unit_len = 0;
-        if let Some(&(w, f)) = MONEY_UNITS.iter().find(|(w, _)| after_space.starts_with(w)) {
+        // Most figures are followed by punctuation or a word that starts no unit: the lists
+        // below are searched only when the first character could start one of their words.
+        let first = after_space.chars().next().unwrap_or('\0');
+        let money = matches!(first, '亿' | '億' | '万' | '萬' | '千' | '元');
+        let count = matches!(
+            first,
+            '人' | '名'
+                | '项'
+                | '次'
+                | '个'
+                | '辆'
+                | '台'
+                | '套'
+                | '所'
+                | '家'
+                | '场'
+                | '位'
+                | '户'
+                | '件'
+        );
+        if let Some(&(w, f)) = MONEY_UNITS
+            .iter()
+            .filter(|_| money)
+            .find(|(w, _)| after_space.starts_with(w))
+        {
             // A bare 万/亿 before another word counts something else: 31.5万人, 3亿次.
             let then = after_space[w.len()..].chars().next();
             if !w.ends_with('元') && then.is_some_and(is_ideograph) {
@@ -243,11 +267,16 @@ pub fn scan(text: &str) -> Vec<Number> {
             unit_len = after_space.chars().next().map_or(1, char::len_utf8);
         } else if let Some(w) = ["个百分点", "百分点"]
             .iter()
+            .filter(|_| matches!(first, '个' | '百'))
             .find(|w| after_space.starts_with(**w))
         {
             unit = Unit::Points;
             unit_len = w.len();
-        } else if let Some(w) = COUNT_WORDS.iter().find(|w| after_space.starts_with(**w)) {
+        } else if let Some(w) = COUNT_WORDS
+            .iter()
+            .filter(|_| count)
+            .find(|w| after_space.starts_with(**w))
+        {
             unit = Unit::Count(w);
             unit_len = w.len();
         } else if let Some(c) = rest.chars().next() {
@@ -264,19 +293,24 @@ pub fn scan(text: &str) -> Vec<Number> {
         let mut excluded = matches!(unit, Unit::Other);
         // Ordinals and serials: 第41届, No.3
         excluded |= before.ends_with('第');
-        // Approximations and thresholds.
-        excluded |= APPROX_AFTER
-            .iter()
-            .any(|w| rest.starts_with(w) || after_unit.starts_with(w));
-        excluded |= APPROX_BEFORE.iter().any(|w| before.ends_with(w));
+        // Approximations and thresholds (each list tried only when a first or last character
+        // allows one of its words).
+        let approx_start = |s: &str| {
+            s.starts_with(['余', '多', '来', '左', '以', '上', '开'])
+                && APPROX_AFTER.iter().any(|w| s.starts_with(w))
+        };
+        excluded |= approx_start(rest) || approx_start(after_unit);
+        excluded |= before.ends_with(['近', '约', '逾', '过', '足', '到'])
+            && APPROX_BEFORE.iter().any(|w| before.ends_with(w));
         // Ranges: 80-90分, 3至5人, 10～20.
         let range_next = after_unit.trim_start_matches(is_space);
-        excluded |= ["-", "－", "~", "～", "至", "到", "—"].iter().any(|w| {
-            range_next.strip_prefix(w).is_some_and(|r| {
-                r.trim_start_matches(is_space)
-                    .starts_with(|c: char| c.is_ascii_digit())
-            })
-        });
+        excluded |= range_next.starts_with(['-', '－', '~', '～', '至', '到', '—'])
+            && ["-", "－", "~", "～", "至", "到", "—"].iter().any(|w| {
+                range_next.strip_prefix(w).is_some_and(|r| {
+                    r.trim_start_matches(is_space)
+                        .starts_with(|c: char| c.is_ascii_digit())
+                })
+            });
         excluded |= prev.is_some_and(|c| matches!(c, '-' | '－' | '~' | '～' | '至'))
             && before[..before.len() - prev.map_or(0, char::len_utf8)]
                 .ends_with(|c: char| c.is_ascii_digit());

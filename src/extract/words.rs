@@ -162,35 +162,59 @@ pub fn column_of(s: &str) -> Option<Column> {
         return None;
     }
     // Fund names are not columns: 一般公共预算财政拨款 is this year's money.
+    let mut found = present(s);
     let owned;
-    let s = if FUNDS.iter().any(|f| s.contains(f)) {
+    if found & FUND_BITS != 0 {
         owned = FUNDS
             .iter()
             .fold(s.to_string(), |acc, f| acc.replace(f, ""));
-        owned.as_str()
-    } else {
-        s
-    };
-    if s.contains("年初预算") || s.contains("年初部门预算") || s.contains("预算年初")
-    {
-        Some(Column::Budget)
-    } else if s.contains("调整预算") || s.contains("调整后预算") || s.contains("全年预算")
-    {
-        Some(Column::Adjusted)
-    } else if s.contains("上年")
-        || s.contains("上一年")
-        || s.contains("去年")
-        || s.contains("同期")
-        || s.contains("上年度")
-    {
-        Some(Column::Prior)
-    } else if s.contains("决算") || s.contains("执行数") || s.contains("实际支出") {
-        Some(Column::Current)
-    } else if s.contains("预算") {
-        Some(Column::AnyBudget)
-    } else {
-        None
+        found = present(&owned);
     }
+    // By precedence: the first column whose words are present.
+    COLUMN_WORDS
+        .iter()
+        .find(|(_, words)| words.iter().any(|w| found & (1 << (FUNDS.len() + *w)) != 0))
+        .map(|(c, _)| *c)
+}
+
+/// The words that name a column, by precedence, as indices into `WORD_LIST`.
+const COLUMN_WORDS: &[(Column, &[usize])] = &[
+    (Column::Budget, &[0, 1, 2]),
+    (Column::Adjusted, &[3, 4, 5]),
+    (Column::Prior, &[6, 7, 8, 9, 10]),
+    (Column::Current, &[11, 12, 13]),
+    (Column::AnyBudget, &[14]),
+];
+const WORD_LIST: &[&str] = &[
+    "年初预算",
+    "年初部门预算",
+    "预算年初",
+    "调整预算",
+    "调整后预算",
+    "全年预算",
+    "上年",
+    "上一年",
+    "去年",
+    "同期",
+    "上年度",
+    "决算",
+    "执行数",
+    "实际支出",
+    "预算",
+];
+const FUND_BITS: u32 = (1 << FUNDS.len()) - 1;
+
+/// Which of `FUNDS` then `WORD_LIST` occur in `s`, as bits: one pass over `s` instead of a
+/// substring search per word (labels are read by the ten thousand).
+fn present(s: &str) -> u32 {
+    use aho_corasick::AhoCorasick;
+    use std::sync::OnceLock;
+    static AC: OnceLock<AhoCorasick> = OnceLock::new();
+    let ac = AC.get_or_init(|| {
+        AhoCorasick::new(FUNDS.iter().chain(WORD_LIST)).expect("column word automaton")
+    });
+    ac.find_overlapping_iter(s)
+        .fold(0, |bits, m| bits | 1 << m.pattern().as_usize())
 }
 
 /// Names of funds that contain the word 预算 without naming a column.
@@ -221,5 +245,61 @@ pub fn compare_column(s: &str) -> Column {
         Column::AnyBudget
     } else {
         Column::Prior
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `column_of` as a chain of substring searches: what the automaton must agree with.
+    fn reference(s: &str) -> Option<Column> {
+        if !s.contains(['预', '上', '去', '同', '决', '执', '实']) {
+            return None;
+        }
+        let s = FUNDS
+            .iter()
+            .fold(s.to_string(), |acc, f| acc.replace(f, ""));
+        let has = |ws: &[&str]| ws.iter().any(|w| s.contains(w));
+        if has(&["年初预算", "年初部门预算", "预算年初"]) {
+            Some(Column::Budget)
+        } else if has(&["调整预算", "调整后预算", "全年预算"]) {
+            Some(Column::Adjusted)
+        } else if has(&["上年", "上一年", "去年", "同期", "上年度"]) {
+            Some(Column::Prior)
+        } else if has(&["决算", "执行数", "实际支出"]) {
+            Some(Column::Current)
+        } else if has(&["预算"]) {
+            Some(Column::AnyBudget)
+        } else {
+            None
+        }
+    }
+
+    #[test]
+    fn column_words_are_found_as_by_substring_search() {
+        let mut pieces: Vec<&str> = FUNDS.iter().chain(WORD_LIST).copied().collect();
+        pieces.extend([
+            "年初",
+            "预",
+            "算",
+            "部门",
+            "一般公共",
+            "财政拨款",
+            "支出",
+            "上",
+            "年",
+        ]);
+        let mut seed: u64 = 11;
+        for _ in 0..20_000 {
+            let mut s = String::new();
+            for _ in 0..4 {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                s.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
+            }
+            assert_eq!(column_of(&s), reference(&s), "{s}");
+        }
     }
 }
