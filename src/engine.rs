@@ -31,7 +31,9 @@ pub struct Doc<'t> {
     /// For each statement, the (first) list it is a part of.
     pub list_of_part: Vec<Option<usize>>,
     /// Statements by canonical label, in document order.
-    pub by_label: HashMap<String, Vec<usize>>,
+    pub by_label: HashMap<Arc<str>, Vec<usize>>,
+    /// For each statement, its label made canonical (`label::canonical`), made once.
+    pub canonical: Vec<Arc<str>>,
 }
 
 impl Doc<'_> {
@@ -71,12 +73,18 @@ impl Doc<'_> {
                 list_of_part[p].get_or_insert(l);
             }
         }
-        let mut by_label: HashMap<String, Vec<usize>> = HashMap::default();
+        let mut by_label: HashMap<Arc<str>, Vec<usize>> = HashMap::default();
+        let mut canonical = Vec::with_capacity(facts.statements.len());
         for (i, st) in facts.statements.iter().enumerate() {
-            by_label
-                .entry(crate::label::canonical(&st.label))
-                .or_default()
-                .push(i);
+            // Statements often share a label: canonicalise each label text once.
+            let c: Arc<str> = match canonical.last() {
+                Some(prev) if i > 0 && facts.statements[i - 1].label == st.label => {
+                    Arc::clone(prev)
+                }
+                _ => crate::label::canonical(&st.label).into(),
+            };
+            by_label.entry(Arc::clone(&c)).or_default().push(i);
+            canonical.push(c);
         }
         let mut doc = Doc {
             text,
@@ -90,6 +98,7 @@ impl Doc<'_> {
             stmt_of_num,
             list_of_part,
             by_label,
+            canonical,
         };
         doc.checks = relate::checks(&doc);
         doc
@@ -244,7 +253,7 @@ fn amounts(doc: &Doc) -> Vec<AmountInfo> {
     let mut out: Vec<AmountInfo> = Vec::new();
     // One key per label and column, shared by every figure that states it.
     let mut keys: HashMap<(&str, Column), Arc<str>> = HashMap::default();
-    for st in &doc.facts.statements {
+    for (i, st) in doc.facts.statements.iter().enumerate() {
         for f in &st.figs {
             let n = &doc.numbers[f.num];
             let column = match f.role {
@@ -255,11 +264,8 @@ fn amounts(doc: &Doc) -> Vec<AmountInfo> {
                 Role::Completion { of } => of.completion_name(),
             };
             let key = (f.role == Role::Value && !crate::label::is_generic(&st.label)).then(|| {
-                keys.entry((&st.label, f.column))
-                    .or_insert_with(|| {
-                        let canonical = crate::label::canonical(&st.label);
-                        format!("{canonical}|{}", f.column.name()).into()
-                    })
+                keys.entry((&doc.canonical[i], f.column))
+                    .or_insert_with(|| format!("{}|{}", doc.canonical[i], f.column.name()).into())
                     .clone()
             });
             out.push(AmountInfo {

@@ -499,7 +499,11 @@ fn share(doc: &Doc, i: usize, st: &Statement, out: &mut Vec<Check>) {
                     if d.is_empty() || label::is_generic(&d) {
                         continue;
                     }
-                    let same_label = doc.by_label.get(&d).map(Vec::as_slice).unwrap_or_default();
+                    let same_label = doc
+                        .by_label
+                        .get(d.as_str())
+                        .map(Vec::as_slice)
+                        .unwrap_or_default();
                     let before = same_label.partition_point(|&k| k < i);
                     let Some(w) = same_label[..before]
                         .iter()
@@ -1098,7 +1102,7 @@ fn same(doc: &Doc, out: &mut Vec<Check>) {
             if !matches!(f.dim, Dimension::Money) {
                 continue;
             }
-            let key = (quantity_key(&st.label), f.column, f.dim);
+            let key = (quantity_key(&doc.canonical[i]), f.column, f.dim);
             let Some(t) = term(doc, st, f, 1) else {
                 continue;
             };
@@ -1147,10 +1151,10 @@ fn same(doc: &Doc, out: &mut Vec<Check>) {
     }
 }
 
-/// The quantity a label names: 收入总计 and 支出总计 are always equal, so 收、支总计 states both.
-fn quantity_key(l: &str) -> String {
-    let c = label::canonical(l);
-    match c.as_str() {
+/// The quantity a canonical label names: 收入总计 and 支出总计 are always equal, so 收、支总计
+/// states both.
+fn quantity_key(c: &str) -> String {
+    match c {
         // A 预算说明 says 收、支总预算 (read as 收、支总 in the budget column) for it.
         "收、支总计" | "收支总计" | "收入总计" | "支出总计" | "收、支总" | "收支总" => {
             "收支总计".into()
@@ -1158,7 +1162,7 @@ fn quantity_key(l: &str) -> String {
         "财政拨款收、支总计" | "财政拨款收支总计" | "财政拨款收入总计" | "财政拨款支出总计" => {
             "财政拨款收支总计".into()
         }
-        _ => c,
+        _ => c.into(),
     }
 }
 

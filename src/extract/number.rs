@@ -385,9 +385,42 @@ pub fn format_grouped(value: Decimal, decimals: u32) -> String {
         rust_decimal::RoundingStrategy::MidpointAwayFromZero,
     );
     let neg = v.is_sign_negative() && !v.is_zero();
-    let s = format!("{:.*}", decimals as usize, v.abs());
+    // The mantissa at exactly `decimals` places (rounding left the scale ≤ decimals), written
+    // digit by digit: Decimal's own `{:.N}` is several times slower, and hovers and relations
+    // format thousands of figures.
+    let Some(mut m) = 10u128
+        .checked_pow(decimals - v.scale().min(decimals))
+        .and_then(|k| v.mantissa().unsigned_abs().checked_mul(k))
+    else {
+        return group(&format!("{:.*}", decimals as usize, v.abs()), neg);
+    };
+    let d = decimals as usize; // < 39 here: 10^(d - scale) fitted in a u128
+    let mut digits = [0u8; 48]; // least significant first
+    let mut n = 0;
+    while m > 0 || n <= d {
+        digits[n] = b'0' + (m % 10) as u8;
+        m /= 10;
+        n += 1;
+    }
+    let int_len = n - d;
+    let mut out = String::with_capacity(n + int_len / 3 + 2);
+    if neg {
+        out.push('-');
+    }
+    for k in 0..n {
+        if k == int_len {
+            out.push('.');
+        } else if k > 0 && k < int_len && (int_len - k) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(char::from(digits[n - 1 - k]));
+    }
+    out
+}
+
+/// `1234567.80` → `1,234,567.80` (with a leading `-` when `neg`).
+fn group(s: &str, neg: bool) -> String {
     let (int, frac) = s.split_at(s.find('.').unwrap_or(s.len()));
-    // ASCII digits: one byte each.
     let mut out = String::with_capacity(s.len() + int.len() / 3 + 1);
     if neg {
         out.push('-');
@@ -476,5 +509,42 @@ mod tests {
             "-115,469.94"
         );
         assert_eq!(format_grouped(Decimal::from(187), 0), "187");
+        assert_eq!(format_grouped(Decimal::ZERO, 2), "0.00");
+        assert_eq!(
+            format_grouped(Decimal::from_str("0.004").unwrap(), 2),
+            "0.00"
+        );
+        assert_eq!(
+            format_grouped(Decimal::from_str("-0.005").unwrap(), 2),
+            "-0.01"
+        );
+        assert_eq!(
+            format_grouped(Decimal::from_str("999.995").unwrap(), 2),
+            "1,000.00"
+        );
+        assert_eq!(
+            format_grouped(Decimal::MAX, 0),
+            group(&Decimal::MAX.to_string(), false)
+        );
+    }
+
+    #[test]
+    fn formats_as_decimal_does() {
+        let mut seed: u64 = 3;
+        for _ in 0..20_000 {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let mantissa = (seed >> 4) as i64 as i128 * if seed & 1 == 0 { 1 } else { -1 };
+            let v = Decimal::from_i128_with_scale(mantissa, (seed % 12) as u32);
+            let decimals = ((seed >> 7) % 6) as u32;
+            let r = v.round_dp_with_strategy(
+                decimals,
+                rust_decimal::RoundingStrategy::MidpointAwayFromZero,
+            );
+            let neg = r.is_sign_negative() && !r.is_zero();
+            let expected = group(&format!("{:.*}", decimals as usize, r.abs()), neg);
+            assert_eq!(format_grouped(v, decimals), expected, "{v} {decimals}");
+        }
     }
 }
