@@ -5,7 +5,6 @@ use std::collections::HashMap;
 use std::str::FromStr;
 
 use ropey::Rope;
-use serde::{Deserialize, Serialize};
 use tower_lsp_server::ls_types::{
     self as lsp, CodeDescription, DiagnosticRelatedInformation, DiagnosticSeverity, Location,
     NumberOrString, OneOf, OptionalVersionedTextDocumentIdentifier, TextDocumentEdit, TextEdit,
@@ -14,25 +13,17 @@ use tower_lsp_server::ls_types::{
 
 use super::config::Config;
 use super::position::range_of;
-use crate::finding::{Applicability, Edit, Finding, Severity};
+use crate::finding::{Edit, Finding, Severity};
 use crate::ide;
 use crate::text::encoding::PositionEncoding;
 use crate::text::Span;
 
 pub const SOURCE: &str = "suanpan";
 
-/// What a diagnostic carries in `data`: its fixes, already in LSP terms, and the version they
-/// apply to, so `codeAction` can answer without analysing again.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct FixData {
-    pub version: i32,
-    pub fixes: Vec<FixDatum>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// A fix in LSP terms.
+#[derive(Debug, Clone)]
 pub struct FixDatum {
     pub title: String,
-    pub safe: bool,
     pub edits: Vec<TextEdit>,
 }
 
@@ -65,34 +56,10 @@ pub fn move_lines(d: &mut lsp::Diagnostic, by: i64) {
         mv(&mut r.location.range.start);
         mv(&mut r.location.range.end);
     }
-    let edits = d
-        .data
-        .as_mut()
-        .and_then(|v| v.get_mut("fixes"))
-        .and_then(serde_json::Value::as_array_mut);
-    for fx in edits.into_iter().flatten() {
-        for e in fx
-            .get_mut("edits")
-            .and_then(serde_json::Value::as_array_mut)
-            .into_iter()
-            .flatten()
-        {
-            for end in ["start", "end"] {
-                let line = e
-                    .get_mut("range")
-                    .and_then(|r| r.get_mut(end))
-                    .and_then(|p| p.get_mut("line"));
-                if let Some(l) = line {
-                    *l = (l.as_i64().unwrap_or(0) + by).max(0).into();
-                }
-            }
-        }
-    }
 }
 
 pub fn diagnostics(
     uri: &Uri,
-    version: i32,
     rope: &Rope,
     findings: &[Finding],
     config: &Config,
@@ -102,14 +69,16 @@ pub fn diagnostics(
         .iter()
         .filter_map(|f| {
             let sev = config.severity_of(f.rule, f.severity)?;
-            Some(diagnostic(uri, version, rope, f, sev, enc))
+            Some(diagnostic(uri, rope, f, sev, enc))
         })
         .collect()
 }
 
+/// A finding as a diagnostic. Its fixes are not carried in `data`: `codeAction` takes them from
+/// the analysis, which it has anyway, and a changed set of a large document is sent faster
+/// without them (issue 5).
 fn diagnostic(
     uri: &Uri,
-    version: i32,
     rope: &Rope,
     f: &Finding,
     sev: Severity,
@@ -124,18 +93,6 @@ fn diagnostic(
             message: r.message.clone(),
         })
         .collect();
-    let data = FixData {
-        version,
-        fixes: f
-            .fixes
-            .iter()
-            .map(|fx| FixDatum {
-                title: fx.title.clone(),
-                safe: fx.applicability == Applicability::Safe,
-                edits: text_edits(rope, &fx.edits, enc),
-            })
-            .collect(),
-    };
     lsp::Diagnostic {
         range: range_of(rope, f.span, enc),
         severity: Some(severity(sev)),
@@ -145,7 +102,7 @@ fn diagnostic(
         message: f.message.clone(),
         related_information: (!related.is_empty()).then_some(related),
         tags: None,
-        data: serde_json::to_value(data).ok(),
+        data: None,
     }
 }
 

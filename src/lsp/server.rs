@@ -20,10 +20,9 @@ use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
 
 use super::config::Config;
-use super::convert::{self, FixData, SOURCE};
+use super::convert::{self, SOURCE};
 use super::document::{Document, Snapshot};
 use super::position::{byte_of, range_of, span_of};
-use crate::finding::Applicability;
 use crate::ide;
 use crate::text::encoding::PositionEncoding;
 use crate::text::Span;
@@ -415,14 +414,7 @@ impl Shared {
             let local = cached.reports.remove(&key).unwrap_or_else(|| {
                 let mut findings = a.findings.clone();
                 findings.iter_mut().for_each(|f| f.shift(start));
-                let mut ds = convert::diagnostics(
-                    uri,
-                    snap.version,
-                    &snap.rope,
-                    &findings,
-                    &s.config,
-                    s.enc,
-                );
+                let mut ds = convert::diagnostics(uri, &snap.rope, &findings, &s.config, s.enc);
                 ds.iter_mut()
                     .for_each(|d| convert::move_lines(d, -first_line));
                 (a.clone(), Arc::new(ds))
@@ -432,15 +424,11 @@ impl Shared {
         }
         let same = cached.stamp != 0
             && cached.order.len() == order.len()
-            && cached.order.iter().zip(&order).all(|(o, n)| {
-                o.1 == n.1
-                    && (o.0 == n.0
-                        || o.2.len() == n.2.len()
-                            && o.2
-                                .iter()
-                                .zip(n.2.iter())
-                                .all(|(x, y)| same_but_version(x, y)))
-            });
+            && cached
+                .order
+                .iter()
+                .zip(&order)
+                .all(|(o, n)| o.1 == n.1 && (o.0 == n.0 || o.2 == n.2));
         if !same {
             cached.stamp = self.stamps.fetch_add(1, Ordering::SeqCst) + 1;
         }
@@ -454,9 +442,6 @@ impl Shared {
             out.extend(local.iter().map(|d| {
                 let mut d = d.clone();
                 convert::move_lines(&mut d, *first_line);
-                if let Some(Value::Object(data)) = &mut d.data {
-                    data.insert("version".into(), snap.version.into());
-                }
                 d
             }));
         }
@@ -818,29 +803,20 @@ impl LanguageServer for Backend {
                 .iter()
                 .filter(|d| d.source.as_deref() == Some(SOURCE))
                 .collect();
-            // Each diagnostic's fixes: from its `data` when it was made for this version; else
-            // from the current analysis (a client may send diagnostics of an older version).
+            // Each diagnostic's fixes: those of the finding of the current analysis with its
+            // rule and range (one at most: findings are unique by rule and span). A diagnostic
+            // of an older version whose finding moved or went gets none.
             let mut per_diag: Vec<(Diagnostic, Vec<convert::FixDatum>)> = Vec::new();
             for d in ours {
-                let data = d
-                    .data
-                    .clone()
-                    .and_then(|v| serde_json::from_value::<FixData>(v).ok());
-                match data {
-                    Some(data) if data.version == snap.version => {
-                        per_diag.push((d.clone(), data.fixes));
-                    }
-                    _ => {
-                        let rule = match &d.code {
-                            Some(NumberOrString::String(r)) => r.as_str(),
-                            _ => continue,
-                        };
-                        if let Some(f) = findings.iter().find(|f| {
-                            f.rule == rule && range_of(&snap.rope, f.span, enc) == d.range
-                        }) {
-                            per_diag.push((d.clone(), fix_data(&snap, f, enc)));
-                        }
-                    }
+                let rule = match &d.code {
+                    Some(NumberOrString::String(r)) => r.as_str(),
+                    _ => continue,
+                };
+                if let Some(f) = findings
+                    .iter()
+                    .find(|f| f.rule == rule && range_of(&snap.rope, f.span, enc) == d.range)
+                {
+                    per_diag.push((d.clone(), fix_data(&snap, f, enc)));
                 }
             }
             if params.context.diagnostics.is_empty() {
@@ -854,7 +830,6 @@ impl LanguageServer for Backend {
                     };
                     let d = convert::diagnostics(
                         &uri,
-                        snap.version,
                         &snap.rope,
                         std::slice::from_ref(f),
                         &s.config,
@@ -962,16 +937,6 @@ impl LanguageServer for Backend {
     }
 }
 
-/// Equal but for the version inside their fixes' data.
-fn same_but_version(a: &Diagnostic, b: &Diagnostic) -> bool {
-    a.range == b.range
-        && a.severity == b.severity
-        && a.code == b.code
-        && a.message == b.message
-        && a.related_information == b.related_information
-        && a.data.as_ref().map(|d| &d["fixes"]) == b.data.as_ref().map(|d| &d["fixes"])
-}
-
 /// The statements of the same quantity as the figure at `offset`, within its report.
 fn same_quantity(snap: &Snapshot, offset: usize) -> Option<ide::SameQuantity> {
     let (start, r) = snap.report_at(offset);
@@ -986,7 +951,6 @@ fn fix_data(snap: &Snapshot, f: &crate::Finding, enc: PositionEncoding) -> Vec<c
         .iter()
         .map(|fx| convert::FixDatum {
             title: fx.title.clone(),
-            safe: fx.applicability == Applicability::Safe,
             edits: convert::text_edits(&snap.rope, &fx.edits, enc),
         })
         .collect()
