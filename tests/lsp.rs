@@ -511,10 +511,14 @@ fn comparable(diags: &[Value]) -> Vec<String> {
     let mut v: Vec<String> = diags
         .iter()
         .map(|d| {
-            format!(
-                "{} {} {} {}",
-                d["code"], d["range"], d["message"], d["data"]["fixes"]
-            )
+            // Related places without their URI: the same text may be open under two names.
+            let related: Vec<String> = d["relatedInformation"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|r| format!("{} {}", r["location"]["range"], r["message"]))
+                .collect();
+            format!("{} {} {} {related:?}", d["code"], d["range"], d["message"])
         })
         .collect();
     v.sort();
