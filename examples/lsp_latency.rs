@@ -267,6 +267,8 @@ fn main() {
     let mut lat = Vec::new();
     let mut bytes = 0usize;
     let mut unchanged = 0usize;
+    // Pull: the latency of the answers that carried a changed set, apart.
+    let mut changed_lat = Vec::new();
     let mut sent_at: std::collections::HashMap<i64, Instant> = Default::default();
     let pairs = a.edits.div_ceil(2);
     'edits: for k in 0..pairs {
@@ -306,7 +308,11 @@ fn main() {
             if !a.push {
                 lat.push((got - sent).as_secs_f64() * 1e3);
                 bytes += len;
-                unchanged += usize::from(v["result"]["kind"] == "unchanged");
+                if v["result"]["kind"] == "unchanged" {
+                    unchanged += 1;
+                } else {
+                    changed_lat.push((got - sent).as_secs_f64() * 1e3);
+                }
             }
             if started.elapsed() > a.budget {
                 println!("budget of {:?} exhausted", a.budget);
@@ -346,6 +352,15 @@ fn main() {
         percentile(&sorted, 99.0),
         sorted.last().copied().unwrap_or(f64::NAN)
     );
+    if !changed_lat.is_empty() {
+        changed_lat.sort_by(f64::total_cmp);
+        println!(
+            "… of the {} answers with a changed set: p50 {:.2}  max {:.2}",
+            changed_lat.len(),
+            percentile(&changed_lat, 50.0),
+            changed_lat.last().copied().unwrap_or(f64::NAN)
+        );
+    }
     if n > 0 {
         println!(
             "received per keystroke: {:.0} bytes on average ({:.2} MB in all)",
