@@ -99,11 +99,14 @@ fn component(l: &str, d: &Decomposition) -> Option<usize> {
 /// make. Returns its name for messages.
 pub fn complete(total: &str, parts: &[&str]) -> Option<String> {
     let total = canonical(total);
+    // Most lists total nothing of the template: their parts are not looked at.
+    let mut candidates = DECOMPOSITIONS
+        .iter()
+        .filter(|d| parts.len() == d.parts.len() && matches_total(&total, d.total))
+        .peekable();
+    candidates.peek()?;
     let parts: Vec<String> = parts.iter().map(|p| canonical(p)).collect();
-    for d in DECOMPOSITIONS {
-        if !matches_total(&total, d.total) || parts.len() != d.parts.len() {
-            continue;
-        }
+    for d in candidates {
         let mut seen = vec![false; d.parts.len()];
         let ok = parts.iter().all(|p| match component(p, d) {
             Some(i) if !seen[i] => {
