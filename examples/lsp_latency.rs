@@ -9,8 +9,10 @@
 //! of that version, `unchanged` when the keystroke changed no finding. With `--push` it is a
 //! push client (as Neovim is): the server publishes only sets that differ from the last one it
 //! sent, so there is no answer to time for most keystrokes; the run counts what was published
-//! (messages, bytes) and times the publications that came. Either way it reports p50/p95/p99/max
-//! and the bytes received per keystroke.
+//! (messages, bytes) and times the publications that came. It only listens, as a push client
+//! does: after each keystroke it waits for that version's publication, or `--settle-ms` (50)
+//! when none comes, before typing the next. Either way it reports p50/p95/p99/max and the bytes
+//! received per keystroke.
 //!
 //! ```text
 //! cargo build --release
@@ -34,6 +36,8 @@ struct Args {
     edits: usize,
     budget: Duration,
     push: bool,
+    /// Push: how long to wait for a publication that may not come.
+    settle: Duration,
 }
 
 fn args() -> Args {
@@ -43,6 +47,7 @@ fn args() -> Args {
         edits: 500,
         budget: Duration::from_secs(600),
         push: false,
+        settle: Duration::from_millis(50),
     };
     let mut it = std::env::args().skip(1);
     while let Some(x) = it.next() {
@@ -51,6 +56,9 @@ fn args() -> Args {
             "--server" => a.server = val(),
             "--edits" => a.edits = val().parse().unwrap_or_else(|_| usage()),
             "--push" => a.push = true,
+            "--settle-ms" => {
+                a.settle = Duration::from_millis(val().parse().unwrap_or_else(|_| usage()))
+            }
             "--budget-secs" => {
                 a.budget = Duration::from_secs(val().parse().unwrap_or_else(|_| usage()))
             }
@@ -65,7 +73,7 @@ fn args() -> Args {
 }
 
 fn usage() -> ! {
-    eprintln!("usage: lsp_latency FILE [--server PATH] [--edits N] [--push] [--budget-secs S]");
+    eprintln!("usage: lsp_latency FILE [--server PATH] [--edits N] [--push [--settle-ms MS]] [--budget-secs S]");
     std::process::exit(2)
 }
 
@@ -300,7 +308,29 @@ fn main() {
                     "contentChanges": [{"range": range, "text": new}]}}),
             );
             let left = a.budget.saturating_sub(started.elapsed());
-            // Push clients pull too, only to know the server is done with this version.
+            if a.push {
+                // A push client only listens: wait for this version's publication, or for
+                // `--settle-ms` when the set did not change and none comes.
+                wait(
+                    &mut stdin,
+                    &mut |v, at, len| {
+                        if v["method"] != "textDocument/publishDiagnostics" {
+                            return false;
+                        }
+                        let ver = v["params"]["version"].as_i64();
+                        if let Some(ver) = ver {
+                            published.insert(ver, (at, len));
+                        }
+                        ver == Some(version)
+                    },
+                    a.settle.min(left),
+                );
+                if started.elapsed() > a.budget {
+                    println!("budget of {:?} exhausted", a.budget);
+                    break 'edits;
+                }
+                continue;
+            }
             let Some((got, len, v)) = pull(&mut stdin, &mut result_id, &mut published, left) else {
                 println!("budget of {:?} exhausted", a.budget);
                 break 'edits;

@@ -52,6 +52,10 @@ pub struct Document {
     pub snapshot: Option<Arc<Snapshot>>,
     /// The text as reports, with the analyses of those no edit has touched since.
     pub reports: Incremental,
+    /// Held while an analysis of this document is made: requests that arrive meanwhile (a
+    /// pull, inlay hints, a push of the same version) wait for it and use its result instead
+    /// of making the same analysis again on the other core.
+    pub analysing: Arc<tokio::sync::Mutex<()>>,
 }
 
 /// Why an edit was refused.
@@ -95,6 +99,7 @@ impl Document {
             in_sync: true,
             snapshot: None,
             reports: Incremental::new(text, crate::Options::default()),
+            analysing: Arc::default(),
         }
     }
 

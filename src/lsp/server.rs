@@ -319,6 +319,18 @@ impl Shared {
             let s = lock(&self.session);
             (s.debug, s.config.options())
         };
+        // One analysis of a document at a time; whoever waited finds it made.
+        let gate = {
+            let docs = lock(&self.docs);
+            let Some(doc) = docs.get(uri).filter(|d| d.in_sync) else {
+                return Some(None);
+            };
+            if let Some(s) = doc.current_snapshot() {
+                return Some(Some(s));
+            }
+            doc.analysing.clone()
+        };
+        let _analysing = gate.lock().await;
         let (version, rope, mut reports) = {
             let mut docs = lock(&self.docs);
             let Some(doc) = docs.get_mut(uri).filter(|d| d.in_sync) else {
