@@ -36,6 +36,20 @@ pub fn reports(text: &str) -> impl Iterator<Item = std::ops::Range<usize>> + '_ 
 
 /// Whether `line` is a report's title line.
 pub fn is_title(line: &str) -> bool {
+    // Every title ends in 说明 and has at most 60 characters once spaces, an 附件 prefix and a
+    // bracketed remark are set aside; a line of more than 120 characters besides spaces is a
+    // paragraph, ruled out before it is normalised (a keystroke re-splits its report, and the
+    // paragraphs that say 说明 are long). memmem: `str::contains(char)` stops at every byte of
+    // Chinese text that ends like 明.
+    if memchr::memmem::find(line.as_bytes(), "明".as_bytes()).is_none()
+        || line
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .nth(120)
+            .is_some()
+    {
+        return false;
+    }
     // Spaces (a title letter-spaced by a PDF copy) and full-width digits say nothing.
     let t: String = line
         .chars()

@@ -21,8 +21,8 @@ impl LineIndex {
         // Lines end at \n, \r\n or a lone \r, as in LSP.
         let bytes = text.as_bytes();
         let mut starts = vec![0];
-        starts.extend(bytes.iter().enumerate().filter_map(|(i, &b)| {
-            let ends = b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
+        starts.extend(memchr::memchr2_iter(b'\n', b'\r', bytes).filter_map(|i| {
+            let ends = bytes[i] == b'\n' || bytes.get(i + 1) != Some(&b'\n');
             ends.then_some(i + 1)
         }));
         LineIndex {
