@@ -365,7 +365,7 @@ fn main() {
     sorted.sort_by(f64::total_cmp);
     if a.push {
         println!(
-            "{n} single-character edits; {} publications ({} skipped: the set had not changed)",
+            "{n} single-character edits; {} publications ({} not published: the set had not changed, or the next keystroke came first — use a --settle-ms above the slowest publication)",
             lat.len(),
             n - lat.len()
         );

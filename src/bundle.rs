@@ -37,16 +37,24 @@ pub fn reports(text: &str) -> impl Iterator<Item = std::ops::Range<usize>> + '_ 
 /// Whether `line` is a report's title line.
 pub fn is_title(line: &str) -> bool {
     // Every title ends in 说明 and has at most 60 characters once spaces, an 附件 prefix and a
-    // bracketed remark are set aside; a line of more than 120 characters besides spaces is a
-    // paragraph, ruled out before it is normalised (a keystroke re-splits its report, and the
-    // paragraphs that say 说明 are long). memmem: `str::contains(char)` stops at every byte of
-    // Chinese text that ends like 明.
-    if memchr::memmem::find(line.as_bytes(), "明".as_bytes()).is_none()
-        || line
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .nth(120)
-            .is_some()
+    // bracketed remark (of any length) are set aside: a line with more than 120 characters
+    // besides spaces before such a remark is a paragraph, ruled out before it is normalised (a
+    // keystroke re-splits its report, and paragraphs that say 说明 are long). memmem:
+    // `str::contains(char)` stops at every byte of Chinese text that ends like 明.
+    if memchr::memmem::find(line.as_bytes(), "明".as_bytes()).is_none() {
+        return false;
+    }
+    let body =
+        line.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '\u{feff}' | '#' | '*'));
+    let body = match body.strip_suffix(['）', ')']) {
+        Some(inner) => inner.rfind(['（', '(']).map_or(body, |p| &inner[..p]),
+        None => body,
+    };
+    if body
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .nth(120)
+        .is_some()
     {
         return false;
     }
@@ -138,6 +146,14 @@ mod tests {
         ] {
             assert!(is_title(t), "{t}");
         }
+        // A remark of any length after the title (a paragraph of 120 characters is not one).
+        let remark = format!(
+            "乙局2023年度部门决算说明（{}）",
+            "根据财政部关于".repeat(15)
+        );
+        assert!(is_title(&remark), "{remark}");
+        let paragraph = format!("{}，详见本部门决算说明", "本部门".repeat(40));
+        assert!(!is_title(&paragraph));
         for t in [
             "二、2021年度部门决算收入支出总体情况说明",
             "第一部分 2021年度部门决算情况说明",

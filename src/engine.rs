@@ -3,7 +3,9 @@
 
 use std::sync::Arc;
 
-use rustc_hash::FxHashMap as HashMap;
+// Maps keyed by labels (document text) keep std's randomly seeded hasher: a crafted document
+// must not be able to make its keys collide.
+use std::collections::HashMap;
 
 use crate::analysis::{AmountInfo, Analysis, Heading, Options, Relation, Term as PubTerm};
 use crate::extract::words::Column;
@@ -73,7 +75,7 @@ impl Doc<'_> {
                 list_of_part[p].get_or_insert(l);
             }
         }
-        let mut by_label: HashMap<Arc<str>, Vec<usize>> = HashMap::default();
+        let mut by_label: HashMap<Arc<str>, Vec<usize>> = HashMap::new();
         let mut canonical = Vec::with_capacity(facts.statements.len());
         for (i, st) in facts.statements.iter().enumerate() {
             // Statements often share a label: canonicalise each label text once.
@@ -252,7 +254,7 @@ fn relations(doc: &Doc) -> Vec<Relation> {
 fn amounts(doc: &Doc) -> Vec<AmountInfo> {
     let mut out: Vec<AmountInfo> = Vec::new();
     // One key per label and column, shared by every figure that states it.
-    let mut keys: HashMap<(&str, Column), Arc<str>> = HashMap::default();
+    let mut keys: HashMap<(&str, Column), Arc<str>> = HashMap::new();
     for (i, st) in doc.facts.statements.iter().enumerate() {
         for f in &st.figs {
             let n = &doc.numbers[f.num];

@@ -143,10 +143,12 @@ fn remove_words(s: &mut String) {
 /// Normalise the text written before a figure. Reports repeat the same few dozen labels
 /// thousands of times, so results are remembered (per thread, bounded).
 pub fn normalize(raw: &str) -> Label {
-    use rustc_hash::FxHashMap as HashMap;
+    // Keyed by document text: std's randomly seeded hasher, so that a crafted document cannot
+    // make its labels collide.
     use std::cell::RefCell;
+    use std::collections::HashMap;
     thread_local! {
-        static CACHE: RefCell<HashMap<String, Label>> = RefCell::new(HashMap::default());
+        static CACHE: RefCell<HashMap<String, Label>> = RefCell::new(HashMap::new());
     }
     if raw.len() > 200 {
         return normalize_uncached(raw);

@@ -1092,7 +1092,8 @@ fn eval(e: &Expr, col: &mut dyn FnMut(usize) -> Option<Interval>) -> Option<Inte
 
 /// The same quantity stated twice: same label, same column, same dimension.
 fn same(doc: &Doc, out: &mut Vec<Check>) {
-    let mut seen: rustc_hash::FxHashMap<(String, Column, Dimension), (usize, Term)> =
+    // Keyed by labels (document text): std's randomly seeded hasher.
+    let mut seen: std::collections::HashMap<(String, Column, Dimension), (usize, Term)> =
         Default::default();
     for (i, st) in doc.facts.statements.iter().enumerate() {
         if !quantity_label(&st.label) {

@@ -380,7 +380,8 @@ struct Digits {
 }
 
 /// The value of a matched number (digits, `.`, and `,`/`，` separators), without allocating;
-/// `None` beyond 28 digits, more than `Decimal` holds exactly.
+/// `None` beyond 28 characters of digits and point (`Decimal` holds 28 digits exactly; the
+/// point counts, as it always has, so that 27 decimals is the most a figure has).
 fn digits(raw: &str) -> Option<Digits> {
     let mut mantissa: u128 = 0;
     let mut count = 0u32;
@@ -405,6 +406,9 @@ fn digits(raw: &str) -> Option<Digits> {
             _ => {} // separators
         }
     }
+    if count + u32::from(decimals.is_some()) > 28 {
+        return None;
+    }
     let decimals = decimals.unwrap_or(0);
     let value = Decimal::try_from_i128_with_scale(i128::try_from(mantissa).ok()?, decimals).ok()?;
     Some(Digits {
@@ -427,10 +431,11 @@ pub fn format_grouped(value: Decimal, decimals: u32) -> String {
     let Some(mut m) = 10u128
         .checked_pow(decimals - v.scale().min(decimals))
         .and_then(|k| v.mantissa().unsigned_abs().checked_mul(k))
+        .filter(|_| decimals <= 38)
     else {
         return group(&format!("{:.*}", decimals as usize, v.abs()), neg);
     };
-    let d = decimals as usize; // < 39 here: 10^(d - scale) fitted in a u128
+    let d = decimals as usize; // ≤ 38 here, and m < 2^128 has at most 39 digits
     let mut digits = [0u8; 48]; // least significant first
     let mut n = 0;
     while m > 0 || n <= d {
@@ -529,6 +534,15 @@ mod tests {
     }
 
     #[test]
+    fn twenty_eight_characters_with_the_point_are_the_most_read() {
+        // As when the digits were parsed from a string: the point counts.
+        assert!(scan("123456789012345678901234567.8万元").is_empty());
+        assert_eq!(scan("12345678901234567890123456.78万元").len(), 0);
+        assert_eq!(scan("1234567890123456789012345.78万元").len(), 1);
+        assert_eq!(scan("1234567890123456789012345678元").len(), 1);
+    }
+
+    #[test]
     fn too_many_digits_is_skipped_not_a_panic() {
         assert!(scan("1234567890123456789012345678901234567890元").is_empty());
         assert_eq!(scan("0.123456789012345678901234567890123%").len(), 0);
@@ -561,6 +575,11 @@ mod tests {
         assert_eq!(
             format_grouped(Decimal::MAX, 0),
             group(&Decimal::MAX.to_string(), false)
+        );
+        // Beyond a u128's digits: Decimal's own formatting.
+        assert_eq!(
+            format_grouped(Decimal::new(1, 28), 40),
+            format!("0.{}1{}", "0".repeat(27), "0".repeat(12))
         );
     }
 

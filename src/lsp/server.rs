@@ -3,10 +3,11 @@
 //! (`convert`).
 //!
 //! Concurrency (tower-lsp-server runs up to four handlers at once, interleaved): text sync is
-//! not done here but in `ordered`, synchronously and in arrival order. Analysis runs on the
-//! blocking pool; its result is published only if the document has not changed meanwhile, under
-//! a lock so that an older result can never be sent after a newer one. No `std` lock is ever
-//! held across an `.await`.
+//! not done here but in `ordered`, synchronously and in arrival order. A document is analysed
+//! by one request at a time (the others wait and use the result): a keystroke's re-analysis in
+//! place, a larger one on the blocking pool. A result is published only if the document has not
+//! changed meanwhile, under a lock so that an older result can never be sent after a newer one.
+//! No `std` lock is ever held across an `.await`.
 
 use std::collections::HashMap;
 use std::io::Write as _;
@@ -267,9 +268,8 @@ impl Shared {
             return;
         }
         // Most keystrokes change no finding: send a set only when it differs from the last one
-        // sent (as rust-analyzer does). The version inside each fix's data does not count: a
-        // client holding an older set gets its fixes from the current analysis instead. Stamp
-        // 0 stands for the empty set of a document that is not checked.
+        // sent (as rust-analyzer does). Stamp 0 stands for the empty set of a document that is
+        // not checked.
         let known = published.get(&uri).copied();
         let (stamp, diagnostics) = match &snap {
             Some(snap) => self.diagnostics_since(&uri, snap, known),
@@ -302,8 +302,8 @@ impl Shared {
             .checks(uri.path().as_str(), &lang)
     }
 
-    /// The analysis of the document's current version, made on the blocking pool if it is not
-    /// cached. `None` when the document is not open, out of sync, or its analysis panicked.
+    /// The analysis of the document's current version, made if it is not cached (see
+    /// `INLINE_ANALYSIS_BYTES` for where). `None` when the document is not open, out of sync, or its analysis panicked.
     pub async fn snapshot(self: &Arc<Self>, uri: &Uri) -> Option<Arc<Snapshot>> {
         // Settings that change the analysis may change while it runs: then it is made again.
         loop {
@@ -315,10 +315,6 @@ impl Shared {
 
     /// One attempt of `snapshot`: `None` when the options changed while it ran.
     async fn analyse(self: &Arc<Self>, uri: &Uri) -> Option<Option<Arc<Snapshot>>> {
-        let (debug, options) = {
-            let s = lock(&self.session);
-            (s.debug, s.config.options())
-        };
         // One analysis of a document at a time; whoever waited finds it made.
         let gate = {
             let docs = lock(&self.docs);
@@ -331,6 +327,11 @@ impl Shared {
             doc.analysing.clone()
         };
         let _analysing = gate.lock().await;
+        // Read after the wait: settings changed meanwhile are those to analyse with.
+        let (debug, options) = {
+            let s = lock(&self.session);
+            (s.debug, s.config.options())
+        };
         let (version, rope, mut reports) = {
             let mut docs = lock(&self.docs);
             let Some(doc) = docs.get_mut(uri).filter(|d| d.in_sync) else {
@@ -406,7 +407,7 @@ impl Shared {
     }
 
     /// The document's diagnostics as a stamped set: the stamp changes when, and only when, the
-    /// set does (the version inside each fix's data aside). Returns the stamp, and the set
+    /// set does. Returns the stamp, and the set
     /// unless its stamp is `known`. Each report's diagnostics are converted once and kept with
     /// lines counted from the report's first line, so a keystroke converts only its own
     /// report's, and an unchanged set is recognised without building it.
