@@ -690,6 +690,51 @@ fn code_action_quickfix_and_fix_all() {
     assert_eq!(c.shutdown_exit().code(), Some(0));
 }
 
+/// Neovim 0.7 sends a diagnostic back with byte columns where it received UTF-16 ones: the
+/// fix is found by rule, message and line.
+#[test]
+fn quick_fix_of_a_diagnostic_whose_columns_came_back_in_other_units() {
+    let mut c = Client::start_with(&["utf-16"], json!({}), Value::Null, false);
+    let text = fixture("report.txt");
+    let u = uri("columns.txt");
+    c.open(&u, &text, 1);
+    let diags = c.diagnostics(&u, 1);
+    let mut comma = diags
+        .iter()
+        .find(|d| d["code"] == "number-format")
+        .expect("full-width comma")
+        .clone();
+    let line = comma["range"]["start"]["line"].as_u64().unwrap() as usize;
+    let line_text = text.lines().nth(line).unwrap();
+    let utf16 = comma["range"]["start"]["character"].as_u64().unwrap() as usize;
+    // The same column counted in bytes, as Neovim 0.7 sends it.
+    let prefix: String = line_text
+        .chars()
+        .scan(0, |n, ch| {
+            let before = *n;
+            *n += ch.len_utf16();
+            (before < utf16).then_some(ch)
+        })
+        .collect();
+    assert_ne!(
+        prefix.len(),
+        utf16,
+        "the line must have non-ASCII text before the slip"
+    );
+    comma["range"]["start"]["character"] = json!(prefix.len());
+    comma["range"]["end"]["character"] = json!(prefix.len() + 9);
+    let r = c.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": u}, "range": comma["range"],
+               "context": {"diagnostics": [comma], "only": ["quickfix"]}}),
+    );
+    let actions = r["result"].as_array().unwrap();
+    assert_eq!(actions.len(), 1, "{r}");
+    let fixed = apply_text_edits(&text, &edits_of(&actions[0]["edit"]), c.enc);
+    assert!(fixed.contains("3,456.70元"), "{fixed}");
+    assert_eq!(c.shutdown_exit().code(), Some(0));
+}
+
 #[test]
 fn hover_on_a_total_shows_its_parts() {
     let text = fixture("report.txt");

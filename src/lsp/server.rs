@@ -835,19 +835,29 @@ impl LanguageServer for Backend {
                 .iter()
                 .filter(|d| d.source.as_deref() == Some(SOURCE))
                 .collect();
-            // Each diagnostic's fixes: those of the finding of the current analysis with its
-            // rule and range (one at most: findings are unique by rule and span). A diagnostic
-            // of an older version whose finding moved or went gets none.
+            // Each diagnostic's fixes: those of the current analysis's finding with its rule,
+            // message and first line — not its columns, which some clients send back in other
+            // units than they received (Neovim 0.7 returns byte columns for UTF-16 ones). Of
+            // several such findings (one line, one rule, the same words), the one at its exact
+            // range. A diagnostic of an older version whose finding moved or went gets none.
             let mut per_diag: Vec<(Diagnostic, Vec<convert::FixDatum>)> = Vec::new();
             for d in ours {
                 let rule = match &d.code {
                     Some(NumberOrString::String(r)) => r.as_str(),
                     _ => continue,
                 };
-                if let Some(f) = findings
-                    .iter()
-                    .find(|f| f.rule == rule && range_of(&snap.rope, f.span, enc) == d.range)
-                {
+                let line = d.range.start.line as usize;
+                let mut same = findings.iter().filter(|f| {
+                    f.rule == rule
+                        && f.message == d.message
+                        && snap.rope.try_byte_to_line(f.span.start).ok() == Some(line)
+                });
+                let first = same.next();
+                let exact = std::iter::once(first)
+                    .flatten()
+                    .chain(same)
+                    .find(|f| range_of(&snap.rope, f.span, enc) == d.range);
+                if let Some(f) = exact.or(first) {
                     per_diag.push((d.clone(), fix_data(&snap, f, enc)));
                 }
             }
