@@ -44,12 +44,9 @@ pub fn is_title(line: &str) -> bool {
     if memchr::memmem::find(line.as_bytes(), "明".as_bytes()).is_none() {
         return false;
     }
-    let body =
-        line.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '\u{feff}' | '#' | '*'));
-    let body = match body.strip_suffix(['）', ')']) {
-        Some(inner) => inner.rfind(['（', '(']).map_or(body, |p| &inner[..p]),
-        None => body,
-    };
+    let body = without_remark(
+        line.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '\u{feff}' | '#' | '*')),
+    );
     if body
         .chars()
         .filter(|c| !c.is_whitespace())
@@ -68,11 +65,7 @@ pub fn is_title(line: &str) -> bool {
         })
         .collect();
     let t = strip_attachment(&t);
-    // `…决算说明（公开版）`: a bracketed remark after the title.
-    let t = match t.strip_suffix(['）', ')']) {
-        Some(inner) => inner.rfind(['（', '(']).map_or(t, |p| &inner[..p]),
-        None => t,
-    };
+    let t = without_remark(t);
     let n = t.chars().count();
     if !(8..=60).contains(&n) || !(t.ends_with("说明") || t.ends_with("说明书")) {
         return false;
@@ -120,6 +113,14 @@ fn is_marked(t: &str) -> bool {
             let r = r.trim_start_matches(|c: char| NUMERALS.contains(c) || c.is_ascii_digit());
             ["部分", "章", "节", "篇"].iter().any(|w| r.starts_with(w))
         })
+}
+
+/// `t` without the bracketed remark after a title: `…决算说明（公开版）`.
+fn without_remark(t: &str) -> &str {
+    match t.strip_suffix(['）', ')']) {
+        Some(inner) => inner.rfind(['（', '(']).map_or(t, |p| &inner[..p]),
+        None => t,
+    }
 }
 
 /// Where the year `2023年` / `二〇二三年` starts, and the offset after its 年.

@@ -269,15 +269,9 @@ mod tests {
             pieces.push(w[cut..].to_string());
         }
         pieces.extend(["支出", "收入", "财政拨款", "（", "）"].map(String::from));
-        let mut seed: u64 = 7;
+        let mut rng = crate::testing::Lcg::new(7);
         for _ in 0..5_000 {
-            let mut s = String::new();
-            for _ in 0..6 {
-                seed = seed
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                s.push_str(&pieces[(seed >> 33) as usize % pieces.len()]);
-            }
+            let s = rng.join(&pieces, 6);
             let mut got = s.clone();
             remove_words(&mut got);
             assert_eq!(got, reference(&s), "{s}");

@@ -24,6 +24,8 @@ mod relate;
 pub mod rules;
 mod segment;
 mod table;
+#[cfg(test)]
+mod testing;
 pub mod text;
 
 pub use analysis::{

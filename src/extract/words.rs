@@ -162,59 +162,71 @@ pub fn column_of(s: &str) -> Option<Column> {
         return None;
     }
     // Fund names are not columns: 一般公共预算财政拨款 is this year's money.
-    let mut found = present(s);
+    let words = column_words();
+    let mut found = words.present(s);
     let owned;
-    if found & FUND_BITS != 0 {
+    if found & words.funds != 0 {
         owned = FUNDS
             .iter()
             .fold(s.to_string(), |acc, f| acc.replace(f, ""));
-        found = present(&owned);
+        found = words.present(&owned);
     }
     // By precedence: the first column whose words are present.
-    COLUMN_WORDS
+    words
+        .columns
         .iter()
-        .find(|(_, words)| words.iter().any(|w| found & (1 << (FUNDS.len() + *w)) != 0))
+        .find(|(_, mask)| found & mask != 0)
         .map(|(c, _)| *c)
 }
 
-/// The words that name a column, by precedence, as indices into `WORD_LIST`.
-const COLUMN_WORDS: &[(Column, &[usize])] = &[
-    (Column::Budget, &[0, 1, 2]),
-    (Column::Adjusted, &[3, 4, 5]),
-    (Column::Prior, &[6, 7, 8, 9, 10]),
-    (Column::Current, &[11, 12, 13]),
-    (Column::AnyBudget, &[14]),
+/// The words that name a column, by precedence.
+const COLUMN_NAMES: &[(Column, &[&str])] = &[
+    (Column::Budget, &["年初预算", "年初部门预算", "预算年初"]),
+    (Column::Adjusted, &["调整预算", "调整后预算", "全年预算"]),
+    (Column::Prior, &["上年", "上一年", "去年", "同期", "上年度"]),
+    (Column::Current, &["决算", "执行数", "实际支出"]),
+    (Column::AnyBudget, &["预算"]),
 ];
-const WORD_LIST: &[&str] = &[
-    "年初预算",
-    "年初部门预算",
-    "预算年初",
-    "调整预算",
-    "调整后预算",
-    "全年预算",
-    "上年",
-    "上一年",
-    "去年",
-    "同期",
-    "上年度",
-    "决算",
-    "执行数",
-    "实际支出",
-    "预算",
-];
-const FUND_BITS: u32 = (1 << FUNDS.len()) - 1;
 
-/// Which of `FUNDS` then `WORD_LIST` occur in `s`, as bits: one pass over `s` instead of a
-/// substring search per word (labels are read by the ten thousand).
-fn present(s: &str) -> u32 {
-    use aho_corasick::AhoCorasick;
-    use std::sync::OnceLock;
-    static AC: OnceLock<AhoCorasick> = OnceLock::new();
-    let ac = AC.get_or_init(|| {
-        AhoCorasick::new(FUNDS.iter().chain(WORD_LIST)).expect("column word automaton")
-    });
-    ac.find_overlapping_iter(s)
-        .fold(0, |bits, m| bits | 1 << m.pattern().as_usize())
+/// One automaton over `FUNDS` and `COLUMN_NAMES`' words, with each group's bits: which of them
+/// a label holds is found in one pass instead of a substring search per word (labels are read
+/// by the ten thousand).
+struct ColumnWords {
+    automaton: aho_corasick::AhoCorasick,
+    funds: u32,
+    columns: Vec<(Column, u32)>,
+}
+
+impl ColumnWords {
+    /// The words present in `s`, as bits in automaton pattern order.
+    fn present(&self, s: &str) -> u32 {
+        self.automaton
+            .find_overlapping_iter(s)
+            .fold(0, |bits, m| bits | 1 << m.pattern().as_usize())
+    }
+}
+
+fn column_words() -> &'static ColumnWords {
+    static WORDS: std::sync::OnceLock<ColumnWords> = std::sync::OnceLock::new();
+    WORDS.get_or_init(|| {
+        let mut patterns: Vec<&str> = FUNDS.to_vec();
+        let funds = (1 << FUNDS.len()) - 1;
+        let columns = COLUMN_NAMES
+            .iter()
+            .map(|(c, words)| {
+                let first = patterns.len();
+                patterns.extend_from_slice(words);
+                (*c, ((1 << words.len()) - 1) << first)
+            })
+            .collect();
+        assert!(patterns.len() <= 32, "the word bits fit in a u32");
+        let automaton = aho_corasick::AhoCorasick::new(&patterns).expect("column word automaton");
+        ColumnWords {
+            automaton,
+            funds,
+            columns,
+        }
+    })
 }
 
 /// Names of funds that contain the word 预算 without naming a column.
@@ -278,7 +290,11 @@ mod tests {
 
     #[test]
     fn column_words_are_found_as_by_substring_search() {
-        let mut pieces: Vec<&str> = FUNDS.iter().chain(WORD_LIST).copied().collect();
+        let mut pieces: Vec<&str> = FUNDS
+            .iter()
+            .chain(COLUMN_NAMES.iter().flat_map(|(_, words)| *words))
+            .copied()
+            .collect();
         pieces.extend([
             "年初",
             "预",
@@ -290,15 +306,9 @@ mod tests {
             "上",
             "年",
         ]);
-        let mut seed: u64 = 11;
+        let mut rng = crate::testing::Lcg::new(11);
         for _ in 0..20_000 {
-            let mut s = String::new();
-            for _ in 0..4 {
-                seed = seed
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                s.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
-            }
+            let s = rng.join(&pieces, 4);
             assert_eq!(column_of(&s), reference(&s), "{s}");
         }
     }
