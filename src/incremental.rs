@@ -117,6 +117,15 @@ impl Incremental {
         self.reindex();
     }
 
+    /// The bytes of the reports that have no analysis: what `analyze` will read.
+    pub fn unanalysed_bytes(&self) -> usize {
+        self.reports
+            .iter()
+            .filter(|r| r.analysis.is_none())
+            .map(|r| r.text.len())
+            .sum()
+    }
+
     /// Analyse every report that has no analysis yet; returns how many were analysed.
     pub fn analyze(&mut self) -> usize {
         let todo: Vec<usize> = (0..self.reports.len())

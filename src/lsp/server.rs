@@ -303,7 +303,8 @@ impl Shared {
     }
 
     /// The analysis of the document's current version, made if it is not cached (see
-    /// `INLINE_ANALYSIS_BYTES` for where). `None` when the document is not open, out of sync, or its analysis panicked.
+    /// `INLINE_ANALYSIS_BYTES` for where). `None` when the document is not open, out of sync,
+    /// or its analysis panicked.
     pub async fn snapshot(self: &Arc<Self>, uri: &Uri) -> Option<Arc<Snapshot>> {
         // Settings that change the analysis may change while it runs: then it is made again.
         loop {
@@ -345,11 +346,7 @@ impl Shared {
             (doc.version, doc.rope.clone(), doc.reports.clone())
         };
         // Only the reports edited since the last analysis are read again (issue 5).
-        let pending: usize = reports
-            .reports()
-            .filter(|(_, r)| r.analysis.is_none())
-            .map(|(_, r)| r.text.len())
-            .sum();
+        let pending = reports.unanalysed_bytes();
         let work = move || {
             if debug
                 && reports
@@ -407,10 +404,10 @@ impl Shared {
     }
 
     /// The document's diagnostics as a stamped set: the stamp changes when, and only when, the
-    /// set does. Returns the stamp, and the set
-    /// unless its stamp is `known`. Each report's diagnostics are converted once and kept with
-    /// lines counted from the report's first line, so a keystroke converts only its own
-    /// report's, and an unchanged set is recognised without building it.
+    /// set does. Returns the stamp, and the set unless its stamp is `known`. Each report's
+    /// diagnostics are converted once and kept with lines counted from the report's first line,
+    /// so a keystroke converts only its own report's, and an unchanged set is recognised
+    /// without building it.
     fn diagnostics_since(
         &self,
         uri: &Uri,
@@ -847,17 +844,18 @@ impl LanguageServer for Backend {
                     _ => continue,
                 };
                 let line = d.range.start.line as usize;
-                let mut same = findings.iter().filter(|f| {
-                    f.rule == rule
-                        && f.message == d.message
-                        && snap.rope.try_byte_to_line(f.span.start).ok() == Some(line)
-                });
-                let first = same.next();
-                let exact = std::iter::once(first)
-                    .flatten()
-                    .chain(same)
+                let same: Vec<&crate::Finding> = findings
+                    .iter()
+                    .filter(|f| {
+                        f.rule == rule
+                            && f.message == d.message
+                            && snap.rope.try_byte_to_line(f.span.start).ok() == Some(line)
+                    })
+                    .collect();
+                let exact = same
+                    .iter()
                     .find(|f| range_of(&snap.rope, f.span, enc) == d.range);
-                if let Some(f) = exact.or(first) {
+                if let Some(f) = exact.or(same.first()) {
                     per_diag.push((d.clone(), fix_data(&snap, f, enc)));
                 }
             }
