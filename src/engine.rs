@@ -12,6 +12,7 @@ use crate::extract::words::Column;
 use crate::extract::{self, Number};
 use crate::facts::{self, Facts, Role};
 use crate::finding::Finding;
+use crate::memo::{Memo, Place};
 use crate::relate::{self, Check};
 use crate::rules;
 use crate::segment::{self, Block, BlockKind, Sentence};
@@ -40,20 +41,18 @@ pub struct Doc<'t> {
 
 impl Doc<'_> {
     pub fn build<'t>(text: &'t str, options: &Options) -> Doc<'t> {
+        Doc::build_with(text, options, None)
+    }
+
+    /// `build`, taking the paragraphs `memo` has read before from it and keeping the others.
+    pub fn build_with<'t>(text: &'t str, options: &Options, memo: Option<&mut Memo>) -> Doc<'t> {
         let numbers = extract::scan(text);
         let (blocks, raw_tables) = segment::blocks(text, &numbers);
-        let protected: Vec<Span> = numbers.iter().map(|n| n.span).collect();
-        let mut sentences = Vec::new();
-        for (i, b) in blocks.iter().enumerate() {
-            if !matches!(b.kind, BlockKind::Table(_)) {
-                sentences.extend(segment::sentences(text, i, b.span, &protected));
-            }
-        }
+        let (sentences, mut facts) = paragraphs(text, &numbers, &blocks, memo);
         let tables: Vec<Table> = raw_tables
             .iter()
             .map(|t| table::read(text, t, &numbers, options.assumed_unit))
             .collect();
-        let mut facts = facts::read(text, &numbers, &blocks, &sentences);
         facts::add_tables(&mut facts, &blocks, &tables, &numbers);
         if is_budget_report(text) {
             // In a 预算说明 the year's figure is its budget: 收入预算合计 is 本年收入合计.
@@ -118,6 +117,73 @@ impl Doc<'_> {
     }
 }
 
+/// The sentences and statements of the paragraphs (every block but tables), each read alone or
+/// taken from `memo`.
+fn paragraphs(
+    text: &str,
+    numbers: &[Number],
+    blocks: &[Block],
+    mut memo: Option<&mut Memo>,
+) -> (Vec<Sentence>, Facts) {
+    let protected: Vec<Span> = numbers.iter().map(|n| n.span).collect();
+    let amounts = facts::amount_numbers(numbers);
+    let mut sentences = Vec::new();
+    let mut joiner = facts::Joiner::default();
+    if let Some(m) = memo.as_deref_mut() {
+        m.begin();
+    }
+    for (i, b) in blocks.iter().enumerate() {
+        if matches!(b.kind, BlockKind::Table(_)) {
+            continue;
+        }
+        let heading = facts::heading_label(text, blocks, i);
+        let nums = numbers.partition_point(|n| n.span.start < b.span.start)
+            ..numbers.partition_point(|n| n.span.start < b.span.end);
+        let place = Place {
+            offset: b.span.start,
+            num: nums.start,
+            sentence: sentences.len(),
+            block: i,
+        };
+        let para = &text[b.span.start..b.span.end];
+        if let Some(m) = memo.as_deref_mut() {
+            let prior = joiner.statements();
+            if let Some((ss, bf)) = m.paragraph(
+                para,
+                heading.as_deref(),
+                &numbers[nums.clone()],
+                prior,
+                place,
+            ) {
+                sentences.extend(ss);
+                joiner.push(bf);
+                continue;
+            }
+        }
+        let ss = segment::sentences(text, i, b.span, &protected);
+        let bf = facts::read_block(
+            text,
+            joiner.statements(),
+            numbers,
+            &amounts,
+            i,
+            b,
+            heading.clone(),
+            &ss,
+            place.sentence,
+        );
+        if let Some(m) = memo.as_deref_mut() {
+            m.keep(para, heading, &numbers[nums], &ss, &bf, place);
+        }
+        sentences.extend(ss);
+        joiner.push(bf);
+    }
+    if let Some(m) = memo {
+        m.sweep();
+    }
+    (sentences, joiner.finish(blocks))
+}
+
 /// A 部门预算说明 (the year's budget) rather than a 决算说明 (the year's outturn): told by its
 /// title, the first non-empty line.
 fn is_budget_report(text: &str) -> bool {
@@ -145,9 +211,13 @@ pub fn findings(text: &str, options: &Options) -> Vec<Finding> {
 pub fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::Mutex;
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(items.len());
+    // Asked once: on Linux the answer is read from cgroup files, ~0.3 ms each time.
+    static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    if items.len() <= 1 {
+        return items.iter().map(f).collect();
+    }
+    let cores = *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let threads = cores.min(items.len());
     if threads <= 1 {
         return items.iter().map(f).collect();
     }
@@ -198,7 +268,12 @@ pub fn run(text: &str, options: &Options) -> Analysis {
 
 /// The analysis of one report.
 pub fn run_report(text: &str, options: &Options) -> Analysis {
-    let doc = Doc::build(text, options);
+    run_report_with(text, options, None)
+}
+
+/// `run_report`, with the paragraphs `memo` has read before (see `memo`).
+pub fn run_report_with(text: &str, options: &Options, memo: Option<&mut Memo>) -> Analysis {
+    let doc = Doc::build_with(text, options, memo);
     Analysis {
         findings: find(&doc),
         relations: relations(&doc),

@@ -176,61 +176,203 @@ fn opener_kind(clause_text: &str) -> Option<Opener> {
     None
 }
 
-/// Read the statements and lists of the document's paragraphs. `heading_label` gives, for a
-/// block, the label of a numbered heading right before it.
-pub fn read(text: &str, numbers: &[Number], blocks: &[Block], sentences: &[Sentence]) -> Facts {
-    let mut facts = Facts::default();
-    let mut nums_by_start: Vec<usize> = (0..numbers.len())
-        .filter(|&i| is_amount(&numbers[i]))
-        .collect();
-    nums_by_start.sort_by_key(|&i| numbers[i].span.start);
-    let mut sent_of_block: Vec<Vec<usize>> = vec![Vec::new(); blocks.len()];
-    for (i, s) in sentences.iter().enumerate() {
-        sent_of_block[s.block].push(i);
-    }
-    let mut pending: Vec<List> = Vec::new();
-    for (b, block) in blocks.iter().enumerate() {
-        if matches!(block.kind, BlockKind::Table(_)) {
-            continue;
-        }
-        let heading = heading_label(text, blocks, b);
-        let mut reader = BlockReader {
-            text,
-            numbers,
-            facts: &mut facts,
-            block: b,
-            cur: None,
-            first_in_block: true,
-            heading,
-            open: Vec::new(),
-            share_whole: None,
-            block_span: block.span,
-        };
-        for &si in &sent_of_block[b] {
-            reader.sentence(si, &sentences[si], &nums_by_start);
-        }
-        // Lists whose opener ends the paragraph take their items from the paragraphs below.
-        for ol in reader.open.drain(..) {
-            if ol.list.parts.is_empty() && ol.list.opener == Opener::Qizhong {
-                pending.push(List {
-                    across_blocks: true,
-                    ..ol.list
-                });
-            } else if !ol.list.parts.is_empty() {
-                facts.lists.push(ol.list);
+/// What one paragraph says, read from it alone: the same text, numbers and heading give the
+/// same `BlockFacts` (up to where the paragraph sits), which is what lets `memo` keep them.
+#[derive(Debug, Clone, Default)]
+pub struct BlockFacts {
+    /// Labels looked up in the paragraphs above, and whether one was found: the paragraph reads
+    /// the same only where the same ones are found.
+    pub external: Vec<(String, bool)>,
+    /// Statement indices in `lists` and `pending` count from the paragraph's first statement.
+    pub statements: Vec<Statement>,
+    pub lists: Vec<List>,
+    /// Lists whose opener ends the paragraph: their items are the paragraphs below.
+    pub pending: Vec<List>,
+}
+
+/// Where a paragraph's facts move to: deltas of byte offsets, number and sentence indices, and
+/// the paragraph's new block index.
+#[derive(Debug, Clone, Copy)]
+pub struct Move {
+    pub offset: isize,
+    pub num: isize,
+    pub sentence: isize,
+    pub block: usize,
+}
+
+impl BlockFacts {
+    pub fn moved(mut self, m: &Move) -> BlockFacts {
+        for st in &mut self.statements {
+            st.block = m.block;
+            st.sentence = st.sentence.wrapping_add_signed(m.sentence);
+            for f in &mut st.figs {
+                f.num = f.num.wrapping_add_signed(m.num);
+                match &mut f.role {
+                    Role::Change { word, .. } | Role::Rate { word, .. } => {
+                        *word = word.moved(m.offset)
+                    }
+                    Role::Share { denom_value, .. } => {
+                        if let Some(n) = denom_value {
+                            *n = n.wrapping_add_signed(m.num);
+                        }
+                    }
+                    Role::Value | Role::Completion { .. } => {}
+                }
             }
         }
+        for l in self.lists.iter_mut().chain(&mut self.pending) {
+            l.at = l.at.moved(m.offset);
+        }
+        self
     }
-    // Statements are made block by block: each block's are one range.
-    let mut by_block: Vec<std::ops::Range<usize>> = vec![0..0; blocks.len()];
-    for (i, s) in facts.statements.iter().enumerate() {
-        let r = &mut by_block[s.block];
-        if r.start == r.end {
-            *r = i..i + 1;
-        } else {
-            r.end = i + 1;
+}
+
+/// The figures that can be amounts, in text order: what statements are made of.
+pub fn amount_numbers(numbers: &[Number]) -> Vec<usize> {
+    let mut nums: Vec<usize> = (0..numbers.len())
+        .filter(|&i| is_amount(&numbers[i]))
+        .collect();
+    nums.sort_by_key(|&i| numbers[i].span.start);
+    nums
+}
+
+/// A list total `EXTERNAL | k` is the statement found by the paragraph's `k`th lookup above.
+const EXTERNAL: usize = 1 << (usize::BITS - 1);
+
+/// The last statement of `prior` labelled `label`, as `BlockReader::stated_before` finds it.
+fn last_labelled(prior: &[Statement], label: &str) -> Option<usize> {
+    prior
+        .iter()
+        .rposition(|st| *st.label == *label && st.table.is_none())
+}
+
+impl BlockFacts {
+    /// Whether this paragraph, read below `prior`, would look up the same labels with the same
+    /// results.
+    pub fn fits(&self, prior: &[Statement]) -> bool {
+        self.external
+            .iter()
+            .all(|(l, found)| last_labelled(prior, l).is_some() == *found)
+    }
+}
+
+/// Read the statements of paragraph `b` (not a table), whose sentences are `sentences`,
+/// numbered from `first_sentence`, below the statements `prior`. `nums` is `amount_numbers`.
+#[allow(clippy::too_many_arguments)]
+pub fn read_block(
+    text: &str,
+    prior: &[Statement],
+    numbers: &[Number],
+    nums: &[usize],
+    b: usize,
+    block: &Block,
+    heading: Option<String>,
+    sentences: &[Sentence],
+    first_sentence: usize,
+) -> BlockFacts {
+    let mut facts = Facts::default();
+    let mut reader = BlockReader {
+        text,
+        prior,
+        external: Vec::new(),
+        numbers,
+        facts: &mut facts,
+        block: b,
+        cur: None,
+        first_in_block: true,
+        heading,
+        open: Vec::new(),
+        share_whole: None,
+        block_span: block.span,
+    };
+    for (k, s) in sentences.iter().enumerate() {
+        reader.sentence(first_sentence + k, s, nums);
+    }
+    let external = std::mem::take(&mut reader.external);
+    let mut pending = Vec::new();
+    // Lists whose opener ends the paragraph take their items from the paragraphs below.
+    for ol in reader.open.drain(..) {
+        if ol.list.parts.is_empty() && ol.list.opener == Opener::Qizhong {
+            pending.push(List {
+                across_blocks: true,
+                ..ol.list
+            });
+        } else if !ol.list.parts.is_empty() {
+            facts.lists.push(ol.list);
         }
     }
+    BlockFacts {
+        external,
+        statements: facts.statements,
+        lists: facts.lists,
+        pending,
+    }
+}
+
+/// The facts of a document, put together paragraph by paragraph (`push`, in order).
+#[derive(Default)]
+pub struct Joiner {
+    facts: Facts,
+    pending: Vec<List>,
+    /// Each block's statements are one range.
+    by_block: Vec<std::ops::Range<usize>>,
+}
+
+impl Joiner {
+    /// The statements so far: the `prior` of the next paragraph.
+    pub fn statements(&self) -> &[Statement] {
+        &self.facts.statements
+    }
+
+    /// Add the next paragraph's facts (read below `statements()`).
+    pub fn push(&mut self, bf: BlockFacts) {
+        let base = self.facts.statements.len();
+        if let Some(first) = bf.statements.first() {
+            if self.by_block.len() <= first.block {
+                self.by_block.resize(first.block + 1, 0..0);
+            }
+            self.by_block[first.block] = base..base + bf.statements.len();
+        }
+        let prior = &self.facts.statements;
+        let external = &bf.external;
+        // A total found above when the paragraph was read is found again: `memo` uses a
+        // paragraph's facts only where its lookups find the same (`fits`).
+        let shift = |mut l: List| {
+            l.total = if l.total & EXTERNAL != 0 {
+                let (label, _) = external.get(l.total & !EXTERNAL)?;
+                last_labelled(prior, label)?
+            } else {
+                l.total + base
+            };
+            l.parts.iter_mut().for_each(|p| *p += base);
+            Some(l)
+        };
+        let lists: Vec<List> = bf.lists.into_iter().filter_map(shift).collect();
+        let pending: Vec<List> = bf.pending.into_iter().filter_map(shift).collect();
+        self.facts.lists.extend(lists);
+        self.pending.extend(pending);
+        self.facts.statements.extend(bf.statements);
+    }
+
+    /// The document's facts: with the lists whose items are paragraphs below their opener.
+    pub fn finish(self, blocks: &[Block]) -> Facts {
+        let Joiner {
+            mut facts,
+            pending,
+            mut by_block,
+        } = self;
+        by_block.resize(blocks.len().max(by_block.len()), 0..0);
+        join_pending(blocks, &mut facts, pending, &by_block);
+        facts
+    }
+}
+
+fn join_pending(
+    blocks: &[Block],
+    facts: &mut Facts,
+    pending: Vec<List>,
+    by_block: &[std::ops::Range<usize>],
+) {
     let ref_blocks: rustc_hash::FxHashSet<usize> = facts
         .lists
         .iter()
@@ -242,15 +384,14 @@ pub fn read(text: &str, numbers: &[Number], blocks: &[Block], sentences: &[Sente
         })
         .collect();
     for list in pending {
-        if let Some(parts) = items_below(blocks, &by_block, &ref_blocks, list.at) {
+        if let Some(parts) = items_below(blocks, by_block, &ref_blocks, list.at) {
             facts.lists.push(List { parts, ..list });
         }
     }
-    facts
 }
 
 /// The label of a numbered heading directly above block `b`, if any.
-fn heading_label(text: &str, blocks: &[Block], b: usize) -> Option<String> {
+pub fn heading_label(text: &str, blocks: &[Block], b: usize) -> Option<String> {
     let prev = blocks[..b].last()?;
     if prev.kind != BlockKind::Heading || prev.marker.is_none() {
         return None;
@@ -268,6 +409,10 @@ fn heading_label(text: &str, blocks: &[Block], b: usize) -> Option<String> {
 
 struct BlockReader<'a, 't> {
     text: &'t str,
+    /// The statements of the paragraphs above.
+    prior: &'a [Statement],
+    /// Labels looked up in `prior`, and whether they were found.
+    external: Vec<(String, bool)>,
     numbers: &'a [Number],
     facts: &'a mut Facts,
     block: usize,
@@ -281,6 +426,18 @@ struct BlockReader<'a, 't> {
 }
 
 impl BlockReader<'_, '_> {
+    /// The last statement labelled `label` above: in this paragraph, else in those above (an
+    /// `EXTERNAL` index, resolved by `join`, the lookup kept in `external`).
+    fn stated_before(&mut self, label: &str) -> Option<usize> {
+        let here = |st: &Statement| *st.label == *label && st.table.is_none();
+        if let Some(t) = self.facts.statements.iter().rposition(here) {
+            return Some(t);
+        }
+        let found = self.prior.iter().any(here);
+        self.external.push((label.to_string(), found));
+        found.then_some(EXTERNAL | (self.external.len() - 1))
+    }
+
     fn sentence(&mut self, si: usize, s: &Sentence, nums: &[usize]) {
         let text = self.text;
         // The unit of bare numbers in this sentence: the nearest money unit written in it.
@@ -333,12 +490,7 @@ impl BlockReader<'_, '_> {
                     // `公务用车运行维护费中，…`: a list whose total was stated before.
                     let l = label::normalize(ctext.trim_end_matches('中'));
                     if !label::is_generic(&l.text) {
-                        if let Some(t) = self
-                            .facts
-                            .statements
-                            .iter()
-                            .rposition(|st| *st.label == *l.text && st.table.is_none())
-                        {
+                        if let Some(t) = self.stated_before(&l.text) {
                             self.open.push(OpenList {
                                 list: List {
                                     total: t,

@@ -7,10 +7,11 @@
 //! Cloning an `Incremental` is cheap (one `Arc` per report), so a server can analyse a clone off
 //! its main loop and hand the analyses back with [`Incremental::adopt`].
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use crate::analysis::{Analysis, Options};
 use crate::finding::Finding;
+use crate::memo::Memo;
 use crate::text::{floor_char_boundary, Span};
 
 /// One report of the file.
@@ -19,6 +20,9 @@ pub struct Report {
     pub text: Arc<str>,
     /// `None` until analysed, and again after an edit to this report.
     pub analysis: Option<Arc<Analysis>>,
+    /// Its paragraphs as last read: an edit re-reads only those it changed. Shared by clones;
+    /// one analysis uses it at a time, another meanwhile reads without it.
+    memo: Arc<Mutex<Memo>>,
 }
 
 impl Report {
@@ -26,6 +30,7 @@ impl Report {
         Report {
             text: text.into(),
             analysis: None,
+            memo: Arc::default(),
         }
     }
 }
@@ -113,7 +118,12 @@ impl Incremental {
                 break;
             }
         }
-        self.reports.splice(a..=b, split(&region));
+        let mut new = split(&region);
+        // The new reports read their paragraphs with the memos of those they replace.
+        for (r, old) in new.iter_mut().zip(&self.reports[a..=b]) {
+            r.memo = Arc::clone(&old.memo);
+        }
+        self.reports.splice(a..=b, new);
         self.reindex();
     }
 
@@ -134,7 +144,13 @@ impl Incremental {
         let options = self.options;
         let reports = &self.reports;
         let done = crate::engine::par_map(&todo, |&i| {
-            Arc::new(crate::engine::run_report(&reports[i].text, &options))
+            let r = &reports[i];
+            let mut memo = r.memo.try_lock().ok();
+            Arc::new(crate::engine::run_report_with(
+                &r.text,
+                &options,
+                memo.as_deref_mut(),
+            ))
         });
         for (&i, a) in todo.iter().zip(done) {
             self.reports[i].analysis = Some(a);

@@ -20,6 +20,7 @@ pub mod incremental;
 pub mod interval;
 mod label;
 pub mod lsp;
+mod memo;
 mod relate;
 pub mod rules;
 mod segment;

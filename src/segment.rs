@@ -58,6 +58,24 @@ pub struct Sentence {
     pub clauses: Vec<Clause>,
 }
 
+impl Sentence {
+    /// The same sentence in block `block`, its offsets moved by `by` bytes.
+    pub fn moved(&self, by: isize, block: usize) -> Sentence {
+        Sentence {
+            block,
+            span: self.span.moved(by),
+            clauses: self
+                .clauses
+                .iter()
+                .map(|c| Clause {
+                    span: c.span.moved(by),
+                    end: c.end,
+                })
+                .collect(),
+        }
+    }
+}
+
 /// A clause: between `，,；;：:、` (outside numbers).
 #[derive(Debug, Clone, Copy)]
 pub struct Clause {

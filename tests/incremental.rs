@@ -1,7 +1,8 @@
 //! Incremental analysis equals a fresh one (issue 5): random edit sequences on bundles of
 //! generated reports — digits typed into figures, lines and line breaks deleted, titles typed,
 //! broken, duplicated and joined to the line above, text pasted across two reports — applied
-//! to `suanpan::incremental::Incremental`, which re-reads only the reports an edit touches.
+//! to `suanpan::incremental::Incremental`, which re-reads only the reports an edit touches,
+//! and of those only the paragraphs it changed (the others are remembered, see `src/memo.rs`).
 //! After each sequence its text equals the edited text, and its whole analysis (findings,
 //! relations, amounts, outline) equals `suanpan::analyze` of that text.
 //!
@@ -34,6 +35,11 @@ fn typed() -> impl Strategy<Value = String> {
         1 => Just("\n丁局2023年度部门预算说明\n本年收入合计500.00万元，其中：财政拨款收入300.00万元，事业收入100.00万元。\n".to_string()),
         1 => Just("基本支出100.00万元，其中：人员经费60.00万元，公用经费30.00万元。".to_string()),
         1 => Just("𠮷".to_string()),
+        // A list of the parts of a total stated elsewhere, and that total: a paragraph that
+        // reads differently with and without a statement above it.
+        1 => Just("\n公务用车购置及运行维护费中，公务用车购置费4.00万元，公务用车运行维护费6.00万元。\n".to_string()),
+        1 => Just("\n公务用车购置及运行维护费10.00万元。\n".to_string()),
+        1 => Just("\n（三）".to_string()),
     ]
 }
 
@@ -60,10 +66,18 @@ fn floor(s: &str, mut i: usize) -> usize {
     i
 }
 
+/// Reports generated from `seeds`, the odd ones with errors planted.
 fn bundle(seeds: &[u64]) -> String {
     seeds
         .iter()
-        .map(|&s| gen::generate(s, &gen::Options::clean()).text)
+        .map(|&s| {
+            let options = if s % 2 == 1 {
+                gen::Options::with_errors(3)
+            } else {
+                gen::Options::clean()
+            };
+            gen::generate(s, &options).text
+        })
         .collect()
 }
 
@@ -110,7 +124,7 @@ fn incremental_analysis_equals_a_fresh_one() {
 fn changing_options_rereads_every_report() {
     let text = format!(
         "{}甲局2023年度部门决算说明\n本年支出合计300.00万元。\n\n项目\t决算数\n本年支出合计\t310.00\n",
-        bundle(&[1])
+        bundle(&[2])
     );
     let mut inc = Incremental::new(&text, Options::default());
     inc.analyze();

@@ -120,6 +120,21 @@ impl Number {
         Span::new(start, end)
     }
 
+    /// The same number with its offsets moved by `by` bytes.
+    pub fn moved(&self, by: isize) -> Number {
+        Number {
+            span: self.span.moved(by),
+            sign: self.sign.map(|s| s.moved(by)),
+            unit_span: self.unit_span.map(|s| s.moved(by)),
+            fullwidth_commas: self
+                .fullwidth_commas
+                .iter()
+                .map(|&c| c.wrapping_add_signed(by))
+                .collect(),
+            ..self.clone()
+        }
+    }
+
     /// The value in the base unit (元 for money), signed. None on overflow.
     pub fn base_value(&self) -> Option<Decimal> {
         let v = self.value.checked_mul(self.unit.factor())?;

@@ -50,4 +50,12 @@ impl Span {
     pub fn shift(self, by: usize) -> Span {
         Span::new(self.start + by, self.end + by)
     }
+
+    /// Moved by `by` bytes, either way (a span taken out of its text and put back elsewhere).
+    pub fn moved(self, by: isize) -> Span {
+        Span::new(
+            self.start.wrapping_add_signed(by),
+            self.end.wrapping_add_signed(by),
+        )
+    }
 }

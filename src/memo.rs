@@ -1,0 +1,249 @@
+//! What each paragraph says, kept while it is unchanged: a keystroke re-reads the paragraph it
+//! touches, and takes the others' sentences and statements from here, moved to where they now
+//! sit. A paragraph is read alone (`facts::read_block`) from its text, its numbers and the
+//! heading above it, and from one thing outside it — whether a label it names (`X中，…`) was
+//! stated above — so an entry is used only where all of these are the same again.
+//!
+//! Everything after the paragraphs (lists across paragraphs, tables, relations, rules) is
+//! computed afresh each time: it is the part that depends on the whole report.
+
+use std::collections::HashMap;
+
+use crate::extract::Number;
+use crate::facts::{BlockFacts, Move, Statement};
+use crate::segment::Sentence;
+
+/// Where a paragraph sits in its report.
+#[derive(Debug, Clone, Copy)]
+pub struct Place {
+    /// Byte offset of its first character.
+    pub offset: usize,
+    /// Index of its first number.
+    pub num: usize,
+    /// Index of its first sentence.
+    pub sentence: usize,
+    pub block: usize,
+}
+
+impl Place {
+    fn to(self) -> Move {
+        Move {
+            offset: self.offset as isize,
+            num: self.num as isize,
+            sentence: self.sentence as isize,
+            block: self.block,
+        }
+    }
+
+    fn from(self) -> Move {
+        Move {
+            offset: -(self.offset as isize),
+            num: -(self.num as isize),
+            sentence: -(self.sentence as isize),
+            block: 0,
+        }
+    }
+}
+
+#[derive(Debug)]
+struct Entry {
+    heading: Option<String>,
+    /// All as if the paragraph were the first thing of its report.
+    numbers: Vec<Number>,
+    sentences: Vec<Sentence>,
+    facts: BlockFacts,
+    /// The last `Memo::generation` that used it.
+    used: u64,
+}
+
+/// The paragraphs of one report, by text.
+#[derive(Debug, Default)]
+pub struct Memo {
+    paragraphs: HashMap<Box<str>, Vec<Entry>>,
+    entries: usize,
+    generation: u64,
+    used: usize,
+    /// Paragraphs read (not found here) since the last `begin`.
+    read: usize,
+}
+
+impl Memo {
+    pub fn new() -> Memo {
+        Memo::default()
+    }
+
+    /// Start reading a report: entries not used by the end of it may be forgotten.
+    pub fn begin(&mut self) {
+        self.generation += 1;
+        self.used = 0;
+        self.read = 0;
+    }
+
+    /// The sentences and facts of a paragraph read before with the same `text`, `heading` and
+    /// `numbers`, and which reads the same below `prior` — moved to `place`.
+    pub fn paragraph(
+        &mut self,
+        text: &str,
+        heading: Option<&str>,
+        numbers: &[Number],
+        prior: &[Statement],
+        place: Place,
+    ) -> Option<(Vec<Sentence>, BlockFacts)> {
+        let generation = self.generation;
+        let back = place.from();
+        let e = self.paragraphs.get_mut(text)?.iter_mut().find(|e| {
+            e.heading.as_deref() == heading
+                && e.numbers.len() == numbers.len()
+                && e.numbers
+                    .iter()
+                    .zip(numbers)
+                    .all(|(mine, theirs)| *mine == theirs.moved(back.offset))
+                && e.facts.fits(prior)
+        })?;
+        if e.used != generation {
+            e.used = generation;
+            self.used += 1;
+        }
+        let to = place.to();
+        let sentences = e
+            .sentences
+            .iter()
+            .map(|s| s.moved(to.offset, to.block))
+            .collect();
+        Some((sentences, e.facts.clone().moved(&to)))
+    }
+
+    /// Keep what a paragraph read at `place` said.
+    pub fn keep(
+        &mut self,
+        text: &str,
+        heading: Option<String>,
+        numbers: &[Number],
+        sentences: &[Sentence],
+        facts: &BlockFacts,
+        place: Place,
+    ) {
+        let back = place.from();
+        let entry = Entry {
+            heading,
+            numbers: numbers.iter().map(|n| n.moved(back.offset)).collect(),
+            sentences: sentences.iter().map(|s| s.moved(back.offset, 0)).collect(),
+            facts: facts.clone().moved(&back),
+            used: self.generation,
+        };
+        self.used += 1;
+        self.read += 1;
+        self.entries += 1;
+        match self.paragraphs.get_mut(text) {
+            Some(v) => v.push(entry),
+            None => {
+                self.paragraphs.insert(text.into(), vec![entry]);
+            }
+        }
+    }
+
+    /// End of a report: forget what it no longer says once the forgotten would outnumber it
+    /// (a paragraph typed key by key leaves one entry per keystroke).
+    pub fn sweep(&mut self) {
+        if self.entries <= 2 * self.used + 64 {
+            return;
+        }
+        let generation = self.generation;
+        self.paragraphs.retain(|_, v| {
+            v.retain(|e| e.used == generation);
+            !v.is_empty()
+        });
+        self.entries = self.paragraphs.values().map(Vec::len).sum();
+    }
+
+    /// How many paragraphs the last report read had to read (the others were found here).
+    pub fn read(&self) -> usize {
+        self.read
+    }
+
+    /// How many paragraphs it holds.
+    pub fn len(&self) -> usize {
+        self.entries
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries == 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::Options;
+    use crate::engine::{run_report, run_report_with};
+
+    const REPORT: &str = "甲局2022年度部门决算说明
+一、收入支出决算总体情况
+本年收入合计100.00万元，其中：财政拨款收入60.00万元，其他收入40.00万元。
+本年支出合计90.00万元，比上年增加10.00万元，增长12.5%。
+二、一般公共预算“三公”经费支出情况
+公务用车购置及运行维护费10.00万元。
+公务用车购置及运行维护费中，公务用车购置费4.00万元，公务用车运行维护费5.00万元。
+三、其他重要事项
+机关运行经费支出20.00万元，比上年减少2.00万元。
+";
+
+    fn edited(at: &str, from: &str, to: &str) -> String {
+        let line = REPORT.find(at).expect("in the report");
+        let i = line + REPORT[line..].find(from).expect("after it");
+        let mut s = REPORT.to_string();
+        s.replace_range(i..i + from.len(), to);
+        s
+    }
+
+    /// Analyse `texts` in turn with one memo; each analysis must equal a fresh one. Returns how
+    /// many paragraphs each had to read.
+    fn reads(texts: &[&str]) -> Vec<usize> {
+        let mut memo = Memo::new();
+        texts
+            .iter()
+            .map(|t| {
+                let got = run_report_with(t, &Options::default(), Some(&mut memo));
+                assert!(got == run_report(t, &Options::default()), "differs on\n{t}");
+                memo.read()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn an_edit_rereads_only_its_paragraph() {
+        let digit = edited("本年支出合计", "90.00", "95.00");
+        // A line inserted above moves every paragraph below: they are still found.
+        let line = edited("三、", "三、", "这是新加的一段说明。\n三、");
+        // Nine paragraphs: the title, three headings and five paragraphs.
+        assert_eq!(reads(&[REPORT, &digit, REPORT, &line]), [9, 1, 0, 1]);
+    }
+
+    #[test]
+    fn a_paragraph_naming_a_total_above_is_reread_when_the_total_goes() {
+        // `公务用车购置及运行维护费中，…` lists the parts of a total stated in the paragraph
+        // above; once that statement is gone, the same paragraph reads differently.
+        let gone = edited(
+            "公务用车购置及运行维护费10",
+            "公务用车购置及运行维护费",
+            "车辆",
+        );
+        assert_eq!(reads(&[REPORT, &gone]), [9, 2]);
+    }
+
+    #[test]
+    fn a_heading_change_rereads_the_paragraph_below() {
+        let heading = edited("三、其他", "其他重要事项", "机关运行经费");
+        assert_eq!(reads(&[REPORT, &heading]), [9, 2]);
+    }
+
+    #[test]
+    fn forgets_what_the_report_no_longer_says() {
+        let mut memo = Memo::new();
+        for k in 0..200 {
+            let t = edited("本年支出合计", "90.00", &format!("{}.00", 100 + k));
+            run_report_with(&t, &Options::default(), Some(&mut memo));
+        }
+        assert!(memo.len() <= 2 * 9 + 64, "{} entries kept", memo.len());
+    }
+}
