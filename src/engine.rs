@@ -46,7 +46,14 @@ impl Doc<'_> {
 
     /// `build`, taking the paragraphs `memo` has read before from it and keeping the others.
     pub fn build_with<'t>(text: &'t str, options: &Options, memo: Option<&mut Memo>) -> Doc<'t> {
-        let numbers = extract::scan(text);
+        let mut memo = memo;
+        if let Some(m) = memo.as_deref_mut() {
+            m.begin();
+        }
+        let numbers = match memo.as_deref_mut() {
+            Some(m) => m.numbers(text),
+            None => extract::scan(text),
+        };
         let (blocks, raw_tables) = segment::blocks(text, &numbers);
         let (sentences, mut facts) = paragraphs(text, &numbers, &blocks, memo);
         let tables: Vec<Table> = raw_tables
@@ -74,7 +81,10 @@ impl Doc<'_> {
                 list_of_part[p].get_or_insert(l);
             }
         }
-        let mut by_label: HashMap<Arc<str>, Vec<usize>> = HashMap::new();
+        // Sized once: growing a map rehashes it ~log n times (a tenth of a keystroke's work
+        // went to rehashing).
+        let mut by_label: HashMap<Arc<str>, Vec<usize>> =
+            HashMap::with_capacity(facts.statements.len());
         let mut canonical = Vec::with_capacity(facts.statements.len());
         for (i, st) in facts.statements.iter().enumerate() {
             // Statements often share a label: canonicalise each label text once.
@@ -129,9 +139,6 @@ fn paragraphs(
     let amounts = facts::amount_numbers(numbers);
     let mut sentences = Vec::new();
     let mut joiner = facts::Joiner::default();
-    if let Some(m) = memo.as_deref_mut() {
-        m.begin();
-    }
     for (i, b) in blocks.iter().enumerate() {
         if matches!(b.kind, BlockKind::Table(_)) {
             continue;
@@ -329,7 +336,8 @@ fn relations(doc: &Doc) -> Vec<Relation> {
 fn amounts(doc: &Doc) -> Vec<AmountInfo> {
     let mut out: Vec<AmountInfo> = Vec::new();
     // One key per label and column, shared by every figure that states it.
-    let mut keys: HashMap<(&str, Column), Arc<str>> = HashMap::new();
+    let mut keys: HashMap<(&str, Column), Arc<str>> =
+        HashMap::with_capacity(doc.facts.statements.len());
     for (i, st) in doc.facts.statements.iter().enumerate() {
         for f in &st.figs {
             let n = &doc.numbers[f.num];

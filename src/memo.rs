@@ -4,10 +4,14 @@
 //! heading above it, and from one thing outside it — whether a label it names (`X中，…`) was
 //! stated above — so an entry is used only where all of these are the same again.
 //!
+//! The numbers are kept line by line the same way (`extract::scan` reads line by line).
+//!
 //! Everything after the paragraphs (lists across paragraphs, tables, relations, rules) is
 //! computed afresh each time: it is the part that depends on the whole report.
 
-use std::collections::HashMap;
+// Keyed by whole lines and paragraphs, hashed on every keystroke: foldhash is ~10× faster than
+// std's SipHash on long keys and, like it, seeded at random.
+use foldhash::HashMap;
 
 use crate::extract::Number;
 use crate::facts::{BlockFacts, Move, Statement};
@@ -56,10 +60,15 @@ struct Entry {
     used: u64,
 }
 
-/// The paragraphs of one report, by text.
+/// The paragraphs and lines of one report, by text.
 #[derive(Debug, Default)]
 pub struct Memo {
     paragraphs: HashMap<Box<str>, Vec<Entry>>,
+    /// The numbers of each line with digits, as if it were the first line of its report, and
+    /// the last generation that used them.
+    lines: HashMap<Box<str>, (Vec<Number>, u64)>,
+    /// Lines with digits in the last report read.
+    lines_used: usize,
     entries: usize,
     generation: u64,
     used: usize,
@@ -77,6 +86,35 @@ impl Memo {
         self.generation += 1;
         self.used = 0;
         self.read = 0;
+        self.lines_used = 0;
+    }
+
+    /// `extract::scan(text)`, taking the numbers of lines read before from here (`scan`
+    /// reads line by line).
+    pub fn numbers(&mut self, text: &str) -> Vec<Number> {
+        let generation = self.generation;
+        let mut out = Vec::new();
+        let mut at = 0;
+        for line in text.split_inclusive('\n') {
+            // Most lines of a report have no figure: nothing to look up.
+            if line.bytes().any(|b| b.is_ascii_digit()) {
+                self.lines_used += 1;
+                let by = at as isize;
+                match self.lines.get_mut(line) {
+                    Some((nums, used)) => {
+                        *used = generation;
+                        out.extend(nums.iter().map(|n| n.moved(by)));
+                    }
+                    None => {
+                        let nums = crate::extract::scan(line);
+                        out.extend(nums.iter().map(|n| n.moved(by)));
+                        self.lines.insert(line.into(), (nums, generation));
+                    }
+                }
+            }
+            at += line.len();
+        }
+        out
     }
 
     /// The sentences and facts of a paragraph read before with the same `text`, `heading` and
@@ -145,10 +183,13 @@ impl Memo {
     /// End of a report: forget what it no longer says once the forgotten would outnumber it
     /// (a paragraph typed key by key leaves one entry per keystroke).
     pub fn sweep(&mut self) {
+        let generation = self.generation;
+        if self.lines.len() > 2 * self.lines_used + 256 {
+            self.lines.retain(|_, (_, used)| *used == generation);
+        }
         if self.entries <= 2 * self.used + 64 {
             return;
         }
-        let generation = self.generation;
         self.paragraphs.retain(|_, v| {
             v.retain(|e| e.used == generation);
             !v.is_empty()
@@ -245,5 +286,10 @@ mod tests {
             run_report_with(&t, &Options::default(), Some(&mut memo));
         }
         assert!(memo.len() <= 2 * 9 + 64, "{} entries kept", memo.len());
+        assert!(
+            memo.lines.len() <= 2 * 6 + 256,
+            "{} lines kept",
+            memo.lines.len()
+        );
     }
 }

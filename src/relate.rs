@@ -1094,7 +1094,7 @@ fn eval(e: &Expr, col: &mut dyn FnMut(usize) -> Option<Interval>) -> Option<Inte
 fn same(doc: &Doc, out: &mut Vec<Check>) {
     // Keyed by labels (document text): std's randomly seeded hasher.
     let mut seen: std::collections::HashMap<(String, Column, Dimension), (usize, Term)> =
-        Default::default();
+        std::collections::HashMap::with_capacity(doc.facts.statements.len());
     for (i, st) in doc.facts.statements.iter().enumerate() {
         if !quantity_label(&st.label) {
             continue;
