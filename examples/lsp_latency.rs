@@ -2,7 +2,8 @@
 //!
 //! Starts `target/release/suanpan lsp` (or `--server PATH`), opens a document, then sends
 //! single-character `didChange`s spread evenly over it — alternately inserting `的` at a spot
-//! and deleting it again, so the text stays the report it was.
+//! and replacing it with `地`: each keystroke makes a text the server has not seen (deleting it
+//! again would bring back paragraphs the server remembers, and time a backspace, not typing).
 //!
 //! By default the client is a pull client, as VS Code is: after each keystroke it asks
 //! `textDocument/diagnostic` with the previous result id and times the answer — the diagnostics
@@ -22,6 +23,8 @@
 //!
 //! Positions are UTF-16, as in VS Code. Settings: `debounceMs` is sent as 0. When the whole run
 //! would exceed `--budget-secs`, it stops early and says how many edits it measured.
+//! `--pace-ms N` pauses N ms before each keystroke, as a typist does: the server then meets each
+//! keystroke idle (back to back, the figures are those of a warm process).
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::process::{ChildStdin, Command, Stdio};
@@ -38,6 +41,8 @@ struct Args {
     push: bool,
     /// Push: how long to wait for a publication that may not come.
     settle: Duration,
+    /// Pause before each keystroke (a typist's pace; 0: back to back).
+    pace: Duration,
 }
 
 fn args() -> Args {
@@ -48,6 +53,7 @@ fn args() -> Args {
         budget: Duration::from_secs(600),
         push: false,
         settle: Duration::from_millis(50),
+        pace: Duration::ZERO,
     };
     let mut it = std::env::args().skip(1);
     while let Some(x) = it.next() {
@@ -58,6 +64,9 @@ fn args() -> Args {
             "--push" => a.push = true,
             "--settle-ms" => {
                 a.settle = Duration::from_millis(val().parse().unwrap_or_else(|_| usage()))
+            }
+            "--pace-ms" => {
+                a.pace = Duration::from_millis(val().parse().unwrap_or_else(|_| usage()))
             }
             "--budget-secs" => {
                 a.budget = Duration::from_secs(val().parse().unwrap_or_else(|_| usage()))
@@ -73,7 +82,7 @@ fn args() -> Args {
 }
 
 fn usage() -> ! {
-    eprintln!("usage: lsp_latency FILE [--server PATH] [--edits N] [--push [--settle-ms MS]] [--budget-secs S]");
+    eprintln!("usage: lsp_latency FILE [--server PATH] [--edits N] [--push [--settle-ms MS]] [--pace-ms MS] [--budget-secs S]");
     std::process::exit(2)
 }
 
@@ -290,7 +299,9 @@ fn main() {
             json!({"line": pos["line"], "character": pos["character"].as_u64().unwrap_or(0) + 1});
         for (i, (range, new)) in [
             (json!({"start": pos, "end": pos}), "的"),
-            (json!({"start": pos, "end": end}), ""),
+            // Replaced rather than deleted: back to the original text, every paragraph would be
+            // one the server has read before.
+            (json!({"start": pos, "end": end}), "地"),
         ]
         .into_iter()
         .enumerate()
@@ -299,6 +310,9 @@ fn main() {
                 break 'edits;
             }
             let version = 2 + (k * 2 + i) as i64;
+            if !a.pace.is_zero() {
+                std::thread::sleep(a.pace);
+            }
             let sent = Instant::now();
             sent_at.insert(version, sent);
             send(

@@ -136,6 +136,18 @@ impl Incremental {
             .sum()
     }
 
+    /// A copy that learns on its own: its reports remember what this file's remember now, but
+    /// what its analyses learn stays with it (a clone shares one memory per report). For
+    /// measuring a keystroke as the first time it is typed.
+    pub fn detached(&self) -> Incremental {
+        let mut copy = self.clone();
+        for r in &mut copy.reports {
+            let memo = r.memo.lock().map(|m| m.clone()).unwrap_or_default();
+            r.memo = Arc::new(Mutex::new(memo));
+        }
+        copy
+    }
+
     /// Analyse every report that has no analysis yet; returns how many were analysed.
     pub fn analyze(&mut self) -> usize {
         let todo: Vec<usize> = (0..self.reports.len())
@@ -330,6 +342,25 @@ mod tests {
         inc.edit(Span::new(1, 2), "x");
         inc.analyze();
         assert_eq!(inc.findings(), fresh(&inc.text()));
+    }
+
+    #[test]
+    fn a_detached_copy_learns_on_its_own() {
+        let remembered = |inc: &Incremental| inc.reports[1].memo.lock().map_or(0, |m| m.len());
+        let mut inc = Incremental::new(TWO, Options::default());
+        inc.analyze();
+        let before = remembered(&inc);
+        let at = TWO.rfind("40.00").expect("second report");
+        let mut copy = inc.detached();
+        copy.edit(Span::new(at, at + 1), "5");
+        copy.analyze();
+        assert!(remembered(&copy) > before);
+        assert_eq!(remembered(&inc), before);
+        // A clone shares what its reports remember.
+        let mut clone = inc.clone();
+        clone.edit(Span::new(at, at + 1), "5");
+        clone.analyze();
+        assert!(remembered(&inc) > before);
     }
 
     #[test]

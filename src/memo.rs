@@ -49,7 +49,7 @@ impl Place {
     }
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct Entry {
     heading: Option<String>,
     /// All as if the paragraph were the first thing of its report.
@@ -61,7 +61,7 @@ struct Entry {
 }
 
 /// The paragraphs and lines of one report, by text.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Memo {
     paragraphs: HashMap<Box<str>, Vec<Entry>>,
     /// The numbers of each line with digits, as if it were the first line of its report, and
