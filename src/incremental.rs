@@ -177,7 +177,8 @@ impl Incremental {
             return;
         }
         // The same text allocation is the same text: an edit makes a new one.
-        let theirs: std::collections::HashMap<*const u8, &Arc<Analysis>> = other
+        // Keyed by addresses, not document text: Fx hashing.
+        let theirs: rustc_hash::FxHashMap<*const u8, &Arc<Analysis>> = other
             .reports
             .iter()
             .filter_map(|r| Some((r.text.as_ptr(), r.analysis.as_ref()?)))

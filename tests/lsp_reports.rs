@@ -113,6 +113,10 @@ fn ok_pull_moves_lines_of_a_later_report() {
         let r1 = pull(&mut c, &u, None);
         let before = items(&r1);
         assert_eq!(before.len(), 1, "{r1}");
+        // On the line of 乙局's total, counted here, not by the server (a fresh open goes
+        // through the same code as an edited document).
+        let line_of_total = |t: &str| pos(t, t.rfind("100.00").unwrap(), utf8).0 as u64;
+        assert_eq!(before[0]["range"]["start"]["line"], line_of_total(&text));
         let id1 = r1["resultId"].clone();
         // Two lines typed after 甲局's title.
         let cut = A.find('\n').unwrap() + 1;
@@ -129,6 +133,7 @@ fn ok_pull_moves_lines_of_a_later_report() {
             after[0]["range"]["start"]["line"].as_u64().unwrap(),
             before[0]["range"]["start"]["line"].as_u64().unwrap() + 2
         );
+        assert_eq!(after[0]["range"]["start"]["line"], line_of_total(&text2));
         // Typing on the same line before the figure (a column change in 乙局): a new set.
         let fig = text2.find("𠮷").unwrap();
         c.change(&u, 3, at(&text2, fig, utf8), "𠮷");
