@@ -75,16 +75,23 @@ pub struct Shared {
     shutdown: Arc<AtomicBool>,
 }
 
+/// One report's diagnostics, lines counted from its first line.
+struct ReportDiagnostics {
+    /// Kept alive so that its address, the key, is not reused.
+    _analysis: Arc<crate::Analysis>,
+    diagnostics: Arc<Vec<Diagnostic>>,
+    /// How many lines the report spans: a report's first line is the sum of those before it
+    /// (a rope lookup per report per keystroke cost ~1 ms in a bundle of a thousand reports).
+    lines: i64,
+}
+
 /// One document's diagnostics per report, lines counted from the report's first line.
 #[derive(Default)]
 struct Converted {
     config_gen: u64,
     enc: Option<PositionEncoding>,
-    /// By the address of a report's analysis: its diagnostics, and how many lines the report
-    /// spans (a report's first line is the sum of those before it — a rope lookup per report
-    /// per keystroke cost ~1 ms in a bundle of a thousand reports). Keys are addresses, not
-    /// document text: Fx hashing.
-    reports: rustc_hash::FxHashMap<usize, (Arc<crate::Analysis>, Arc<Vec<Diagnostic>>, i64)>,
+    /// By the address of a report's analysis (keys are addresses, not document text: Fx).
+    reports: rustc_hash::FxHashMap<usize, ReportDiagnostics>,
     /// The last set: per report, its key, first line and diagnostics.
     order: Vec<(usize, i64, Arc<Vec<Diagnostic>>)>,
     stamp: u64,
@@ -451,10 +458,14 @@ impl Shared {
                 ds.iter_mut()
                     .for_each(|d| convert::move_lines(d, -first_line));
                 let end = snap.rope.byte_to_line(start + r.text.len()) as i64;
-                (a.clone(), Arc::new(ds), end - first_line)
+                ReportDiagnostics {
+                    _analysis: a.clone(),
+                    diagnostics: Arc::new(ds),
+                    lines: end - first_line,
+                }
             });
-            next_line = Some(first_line + local.2);
-            order.push((key, first_line, local.1.clone()));
+            next_line = Some(first_line + local.lines);
+            order.push((key, first_line, local.diagnostics.clone()));
             kept.insert(key, local);
         }
         let same = cached.stamp != 0
