@@ -55,11 +55,14 @@ impl Doc<'_> {
             None => extract::scan(text),
         };
         let (blocks, raw_tables) = segment::blocks(text, &numbers);
-        let (sentences, mut facts) = paragraphs(text, &numbers, &blocks, memo);
         let tables: Vec<Table> = raw_tables
             .iter()
-            .map(|t| table::read(text, t, &numbers, options.assumed_unit))
+            .map(|t| match memo.as_deref_mut() {
+                Some(m) => m.table(text, t, &numbers, options.assumed_unit),
+                None => table::read(text, t, &numbers, options.assumed_unit),
+            })
             .collect();
+        let (sentences, mut facts) = paragraphs(text, &numbers, &blocks, memo);
         facts::add_tables(&mut facts, &blocks, &tables, &numbers);
         if is_budget_report(text) {
             // In a 预算说明 the year's figure is its budget: 收入预算合计 is 本年收入合计.

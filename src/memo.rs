@@ -4,10 +4,11 @@
 //! heading above it, and from one thing outside it — whether a label it names (`X中，…`) was
 //! stated above — so an entry is used only where all of these are the same again.
 //!
-//! The numbers are kept line by line the same way (`extract::scan` reads line by line).
+//! The numbers are kept line by line the same way (`extract::scan` reads line by line), and
+//! tables table by table (`table::read` reads a table's rows and the line above it).
 //!
-//! Everything after the paragraphs (lists across paragraphs, tables, relations, rules) is
-//! computed afresh each time: it is the part that depends on the whole report.
+//! Everything after (lists across paragraphs, relations, rules, the IDE's views) is computed
+//! afresh each time: it is the part that depends on the whole report.
 
 // Keyed by whole lines and paragraphs, hashed on every keystroke: foldhash is ~10× faster than
 // std's SipHash on long keys and, like it, seeded at random.
@@ -15,7 +16,8 @@ use foldhash::HashMap;
 
 use crate::extract::Number;
 use crate::facts::{BlockFacts, Move, Statement};
-use crate::segment::Sentence;
+use crate::segment::{RawTable, Sentence};
+use crate::table::Table;
 
 /// Where a paragraph sits in its report.
 #[derive(Debug, Clone, Copy)]
@@ -49,6 +51,16 @@ impl Place {
     }
 }
 
+/// A table as read at offset 0 with its first number at index 0.
+#[derive(Debug, Clone)]
+struct TableEntry {
+    raw: RawTable,
+    numbers: Vec<Number>,
+    assumed_unit: Option<u32>,
+    table: Table,
+    used: u64,
+}
+
 #[derive(Debug, Clone)]
 struct Entry {
     heading: Option<String>,
@@ -69,11 +81,15 @@ pub struct Memo {
     lines: HashMap<Box<str>, (Vec<Number>, u64)>,
     /// Lines with digits in the last report read.
     lines_used: usize,
+    /// Tables by their text from the caption line above to their last row.
+    tables: HashMap<Box<str>, Vec<TableEntry>>,
     entries: usize,
     generation: u64,
     used: usize,
     /// Paragraphs read (not found here) since the last `begin`.
     read: usize,
+    /// Tables read since the last `begin`.
+    tables_read: usize,
 }
 
 impl Memo {
@@ -86,6 +102,7 @@ impl Memo {
         self.generation += 1;
         self.used = 0;
         self.read = 0;
+        self.tables_read = 0;
         self.lines_used = 0;
     }
 
@@ -115,6 +132,52 @@ impl Memo {
             at += line.len();
         }
         out
+    }
+
+    /// `table::read` of `raw`, taken from here when a table with the same text (caption line
+    /// included), cells, numbers and assumed unit was read before. `numbers` are the report's.
+    pub fn table(
+        &mut self,
+        text: &str,
+        raw: &RawTable,
+        numbers: &[Number],
+        assumed_unit: Option<u32>,
+    ) -> Table {
+        let start = raw.start();
+        let key = &text[start..raw.span.end];
+        let nums = numbers.partition_point(|n| n.span.start < raw.span.start)
+            ..numbers.partition_point(|n| n.span.start < raw.span.end);
+        let (by, num) = (start as isize, nums.start as isize);
+        let rel_raw = raw.moved(-by);
+        let same = |e: &TableEntry| {
+            e.assumed_unit == assumed_unit
+                && e.raw == rel_raw
+                && e.numbers.len() == nums.len()
+                && e.numbers
+                    .iter()
+                    .zip(&numbers[nums.clone()])
+                    .all(|(mine, theirs)| *mine == theirs.moved(-by))
+        };
+        let generation = self.generation;
+        if let Some(e) = self
+            .tables
+            .get_mut(key)
+            .and_then(|v| v.iter_mut().find(|e| same(e)))
+        {
+            e.used = generation;
+            return e.table.moved(by, num);
+        }
+        let table = crate::table::read(text, raw, numbers, assumed_unit);
+        self.tables_read += 1;
+        let entry = TableEntry {
+            raw: rel_raw,
+            numbers: numbers[nums].iter().map(|n| n.moved(-by)).collect(),
+            assumed_unit,
+            table: table.moved(-by, -num),
+            used: generation,
+        };
+        self.tables.entry(key.into()).or_default().push(entry);
+        table
     }
 
     /// The sentences and facts of a paragraph read before with the same `text`, `heading` and
@@ -187,6 +250,11 @@ impl Memo {
         if self.lines.len() > 2 * self.lines_used + 256 {
             self.lines.retain(|_, (_, used)| *used == generation);
         }
+        // Tables are few: those not in the report as last read go.
+        self.tables.retain(|_, v| {
+            v.retain(|e| e.used == generation);
+            !v.is_empty()
+        });
         if self.entries <= 2 * self.used + 64 {
             return;
         }
@@ -200,6 +268,11 @@ impl Memo {
     /// How many paragraphs the last report read had to read (the others were found here).
     pub fn read(&self) -> usize {
         self.read
+    }
+
+    /// How many tables the last report read had to read.
+    pub fn tables_read(&self) -> usize {
+        self.tables_read
     }
 
     /// How many paragraphs it holds.
@@ -237,18 +310,23 @@ mod tests {
         s
     }
 
-    /// Analyse `texts` in turn with one memo; each analysis must equal a fresh one. Returns how
-    /// many paragraphs each had to read.
-    fn reads(texts: &[&str]) -> Vec<usize> {
+    /// Analyse `texts` in turn with one memo; each analysis must equal a fresh one. Returns
+    /// `count` of the memo after each.
+    fn counted(texts: &[&str], count: fn(&Memo) -> usize) -> Vec<usize> {
         let mut memo = Memo::new();
         texts
             .iter()
             .map(|t| {
                 let got = run_report_with(t, &Options::default(), Some(&mut memo));
                 assert!(got == run_report(t, &Options::default()), "differs on\n{t}");
-                memo.read()
+                count(&memo)
             })
             .collect()
+    }
+
+    /// How many paragraphs each of `texts` had to read.
+    fn reads(texts: &[&str]) -> Vec<usize> {
+        counted(texts, Memo::read)
     }
 
     #[test]
@@ -276,6 +354,23 @@ mod tests {
     fn a_heading_change_rereads_the_paragraph_below() {
         let heading = edited("三、其他", "其他重要事项", "机关运行经费");
         assert_eq!(reads(&[REPORT, &heading]), [9, 2]);
+    }
+
+    #[test]
+    fn a_table_is_read_again_only_when_it_changes() {
+        let table = "表1 收入决算表\n单位：万元\n| 项目 | 决算数 |\n|---|---|\n| 本年收入合计 | 100.00 |\n| 财政拨款收入 | 60.00 |\n| 其他收入 | 30.00 |\n";
+        let with_table = format!("{REPORT}{table}");
+        let tables = |texts: &[&str]| counted(texts, Memo::tables_read);
+        let paragraph = with_table.replacen("90.00", "95.00", 1);
+        let cell = with_table.replacen("| 30.00", "| 40.00", 1);
+        let unit = with_table.replacen("单位：万元", "单位：元", 1);
+        assert_eq!(
+            tables(&[&with_table, &paragraph, &cell, &unit]),
+            [1, 0, 1, 1]
+        );
+        // The table is read, not skipped: its 60 + 30 ≠ 100 is a finding of its own.
+        let found = |t: &str| run_report(t, &Options::default()).findings.len();
+        assert!(found(&with_table) > found(REPORT));
     }
 
     #[test]

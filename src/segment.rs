@@ -318,13 +318,33 @@ pub fn lines(text: &str) -> Vec<Line> {
 }
 
 /// A table found in the text: its lines, grouped into rows of cells.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RawTable {
     pub span: Span,
     /// Each row: its cells' spans (trimmed; empty span for an empty cell).
     pub rows: Vec<Vec<Span>>,
     /// The text line right above the table (where `单位：万元` is written).
     pub caption: Option<Span>,
+}
+
+impl RawTable {
+    /// Where its text starts: its caption's line, or its first row.
+    pub fn start(&self) -> usize {
+        self.caption.map_or(self.span.start, |c| c.start)
+    }
+
+    /// The same table with its offsets moved by `by` bytes.
+    pub fn moved(&self, by: isize) -> RawTable {
+        RawTable {
+            span: self.span.moved(by),
+            rows: self
+                .rows
+                .iter()
+                .map(|r| r.iter().map(|s| s.moved(by)).collect())
+                .collect(),
+            caption: self.caption.map(|c| c.moved(by)),
+        }
+    }
 }
 
 /// `1,234.56万元…` but not `2021年…` or `3.项目…`.

@@ -19,7 +19,7 @@ pub enum Expr {
     Bin(Box<Expr>, char, Box<Expr>),
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Formula {
     pub target: usize,
     pub expr: Expr,
@@ -27,14 +27,14 @@ pub struct Formula {
     pub span: Span,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Cell {
     pub span: Span,
     /// Index into `Doc::numbers` when the cell holds a figure.
     pub num: Option<usize>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Row {
     pub label: String,
     pub label_span: Span,
@@ -43,7 +43,7 @@ pub struct Row {
     pub code: Option<String>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Table {
     pub span: Span,
     /// Money factor of unmarked figures (10⁴ under `单位：万元`).
@@ -57,6 +57,40 @@ pub struct Table {
     pub percent: Vec<bool>,
     pub formulas: Vec<Formula>,
     pub rows: Vec<Row>,
+}
+
+impl Table {
+    /// The same table with its offsets moved by `by` bytes and its number indices by `num`.
+    pub fn moved(&self, by: isize, num: isize) -> Table {
+        Table {
+            span: self.span.moved(by),
+            formulas: self
+                .formulas
+                .iter()
+                .map(|f| Formula {
+                    span: f.span.moved(by),
+                    ..f.clone()
+                })
+                .collect(),
+            rows: self
+                .rows
+                .iter()
+                .map(|r| Row {
+                    label_span: r.label_span.moved(by),
+                    cells: r
+                        .cells
+                        .iter()
+                        .map(|c| Cell {
+                            span: c.span.moved(by),
+                            num: c.num.map(|n| n.wrapping_add_signed(num)),
+                        })
+                        .collect(),
+                    ..r.clone()
+                })
+                .collect(),
+            ..self.clone()
+        }
+    }
 }
 
 fn unit_re() -> &'static Regex {
