@@ -91,6 +91,9 @@ impl Incremental {
             *self = Incremental::new(&text, self.options);
             return;
         }
+        if self.edit_within_a_line(start, end, new_text) {
+            return;
+        }
         // The reports the edit touches; an edit at a boundary touches both sides.
         let mut a = self
             .starts
@@ -125,6 +128,42 @@ impl Incremental {
         }
         self.reports.splice(a..=b, new);
         self.reindex();
+    }
+
+    /// The common keystroke, done without re-splitting its report: an edit inside one report
+    /// (not at either end) that neither removes nor types a line break, on a line that is a
+    /// title before and after it or neither. The report's title lines are then the same, so
+    /// splitting it again (a copy and a title test of every line) would give it back whole.
+    /// Returns whether the edit was made.
+    fn edit_within_a_line(&mut self, start: usize, end: usize, new_text: &str) -> bool {
+        const BREAKS: [char; 2] = ['\n', '\r'];
+        let i = self
+            .starts
+            .partition_point(|&s| s <= start)
+            .saturating_sub(1);
+        let base = self.starts[i];
+        if start <= base || end >= self.end_of(i) || new_text.contains(BREAKS) {
+            return false;
+        }
+        let text = &self.reports[i].text;
+        let (s, e) = (start - base, end - base);
+        if text[s..e].contains(BREAKS) {
+            return false;
+        }
+        let line_start = text[..s].rfind(BREAKS).map_or(0, |p| p + 1);
+        let line_end = text[e..].find(BREAKS).map_or(text.len(), |p| e + p);
+        let new_line = [&text[line_start..s], new_text, &text[e..line_end]].concat();
+        if crate::bundle::is_title(&text[line_start..line_end])
+            != crate::bundle::is_title(&new_line)
+        {
+            return false;
+        }
+        let edited = [&text[..s], new_text, &text[e..]].concat();
+        let r = &mut self.reports[i];
+        r.text = edited.into();
+        r.analysis = None;
+        self.reindex();
+        true
     }
 
     /// The bytes of the reports that have no analysis: what `analyze` will read.
