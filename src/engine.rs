@@ -45,8 +45,11 @@ impl Doc<'_> {
     }
 
     /// `build`, taking the paragraphs `memo` has read before from it and keeping the others.
-    pub fn build_with<'t>(text: &'t str, options: &Options, memo: Option<&mut Memo>) -> Doc<'t> {
-        let mut memo = memo;
+    pub fn build_with<'t>(
+        text: &'t str,
+        options: &Options,
+        mut memo: Option<&mut Memo>,
+    ) -> Doc<'t> {
         if let Some(m) = memo.as_deref_mut() {
             m.begin();
         }
@@ -147,8 +150,7 @@ fn paragraphs(
             continue;
         }
         let heading = facts::heading_label(text, blocks, i);
-        let nums = numbers.partition_point(|n| n.span.start < b.span.start)
-            ..numbers.partition_point(|n| n.span.start < b.span.end);
+        let nums = crate::memo::numbers_in(numbers, b.span);
         let place = Place {
             offset: b.span.start,
             num: nums.start,

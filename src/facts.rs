@@ -201,6 +201,14 @@ pub struct Move {
 }
 
 impl BlockFacts {
+    /// Whether this paragraph, read below `prior`, would look up the same labels with the same
+    /// results.
+    pub fn fits(&self, prior: &[Statement]) -> bool {
+        self.external
+            .iter()
+            .all(|(l, found)| last_labelled(prior, l).is_some() == *found)
+    }
+
     pub fn moved(mut self, m: &Move) -> BlockFacts {
         for st in &mut self.statements {
             st.block = m.block;
@@ -244,16 +252,6 @@ fn last_labelled(prior: &[Statement], label: &str) -> Option<usize> {
     prior
         .iter()
         .rposition(|st| *st.label == *label && st.table.is_none())
-}
-
-impl BlockFacts {
-    /// Whether this paragraph, read below `prior`, would look up the same labels with the same
-    /// results.
-    pub fn fits(&self, prior: &[Statement]) -> bool {
-        self.external
-            .iter()
-            .all(|(l, found)| last_labelled(prior, l).is_some() == *found)
-    }
 }
 
 /// Read the statements of paragraph `b` (not a table), whose sentences are `sentences`,
@@ -429,11 +427,10 @@ impl BlockReader<'_, '_> {
     /// The last statement labelled `label` above: in this paragraph, else in those above (an
     /// `EXTERNAL` index, resolved by `join`, the lookup kept in `external`).
     fn stated_before(&mut self, label: &str) -> Option<usize> {
-        let here = |st: &Statement| *st.label == *label && st.table.is_none();
-        if let Some(t) = self.facts.statements.iter().rposition(here) {
+        if let Some(t) = last_labelled(&self.facts.statements, label) {
             return Some(t);
         }
-        let found = self.prior.iter().any(here);
+        let found = last_labelled(self.prior, label).is_some();
         self.external.push((label.to_string(), found));
         found.then_some(EXTERNAL | (self.external.len() - 1))
     }

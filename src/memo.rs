@@ -13,11 +13,13 @@
 // Keyed by whole lines and paragraphs, hashed on every keystroke: foldhash is ~10× faster than
 // std's SipHash on long keys and, like it, seeded at random.
 use foldhash::HashMap;
+use std::ops::Range;
 
 use crate::extract::Number;
 use crate::facts::{BlockFacts, Move, Statement};
 use crate::segment::{RawTable, Sentence};
 use crate::table::Table;
+use crate::text::Span;
 
 /// Where a paragraph sits in its report.
 #[derive(Debug, Clone, Copy)]
@@ -49,6 +51,21 @@ impl Place {
             block: 0,
         }
     }
+}
+
+/// The indices of the report's `numbers` (in text order) that start within `span`.
+pub fn numbers_in(numbers: &[Number], span: Span) -> Range<usize> {
+    numbers.partition_point(|n| n.span.start < span.start)
+        ..numbers.partition_point(|n| n.span.start < span.end)
+}
+
+/// Whether `theirs`, moved by `by` bytes, are the numbers `mine` kept.
+fn same_numbers(mine: &[Number], theirs: &[Number], by: isize) -> bool {
+    mine.len() == theirs.len()
+        && mine
+            .iter()
+            .zip(theirs)
+            .all(|(mine, theirs)| *mine == theirs.moved(by))
 }
 
 /// A table as read at offset 0 with its first number at index 0.
@@ -145,18 +162,13 @@ impl Memo {
     ) -> Table {
         let start = raw.start();
         let key = &text[start..raw.span.end];
-        let nums = numbers.partition_point(|n| n.span.start < raw.span.start)
-            ..numbers.partition_point(|n| n.span.start < raw.span.end);
+        let nums = numbers_in(numbers, raw.span);
         let (by, num) = (start as isize, nums.start as isize);
         let rel_raw = raw.moved(-by);
         let same = |e: &TableEntry| {
             e.assumed_unit == assumed_unit
                 && e.raw == rel_raw
-                && e.numbers.len() == nums.len()
-                && e.numbers
-                    .iter()
-                    .zip(&numbers[nums.clone()])
-                    .all(|(mine, theirs)| *mine == theirs.moved(-by))
+                && same_numbers(&e.numbers, &numbers[nums.clone()], -by)
         };
         let generation = self.generation;
         if let Some(e) = self
@@ -194,11 +206,7 @@ impl Memo {
         let back = place.from();
         let e = self.paragraphs.get_mut(text)?.iter_mut().find(|e| {
             e.heading.as_deref() == heading
-                && e.numbers.len() == numbers.len()
-                && e.numbers
-                    .iter()
-                    .zip(numbers)
-                    .all(|(mine, theirs)| *mine == theirs.moved(back.offset))
+                && same_numbers(&e.numbers, numbers, back.offset)
                 && e.facts.fits(prior)
         })?;
         if e.used != generation {
