@@ -1,22 +1,22 @@
-//! A guard in front of tower-lsp-server's reader: splits stdin into Content-Length frames
-//! itself and passes on only messages that decoder will accept.
+//! The reader of the server's input (see `transport`): splits stdin into Content-Length frames
+//! and tells a message from something that is not one.
 //!
-//! Why: tower-lsp-server 0.23 reads stdin through tokio-util's `FramedRead`, which ends the
-//! stream after the first decoding error — one malformed message (bad JSON, a body that is not
-//! a JSON-RPC message, invalid UTF-8, a missing header) and the server stops reading and exits.
-//! Here such a frame is replaced by a `suanpan/invalidMessage` request with id `null`, which the
-//! server answers with the JSON-RPC parse error the specification asks for; the next message is
+//! Why with care: one malformed message (bad JSON, a body that is not a JSON-RPC message,
+//! invalid UTF-8, a missing header) must not end the session — tower-lsp-server 0.23's own
+//! reader, tokio-util's `FramedRead`, ends the stream at the first decoding error. Here such a
+//! frame is replaced by a `suanpan/invalidMessage` request with id `null`, which the server
+//! answers with the JSON-RPC parse error the specification asks for; the next message is
 //! served as usual. Garbage between frames is skipped up to the next `Content-Length` header.
 //!
 //! `Framer` is pure (bytes in, frames out) so it can be tested and fuzzed without IO.
 
 use serde_json::json;
-use tower_lsp_server::jsonrpc::{Request, Response};
+use tower_lsp_server::jsonrpc::{Id, Request, Response};
 
 /// One frame read from the client.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Frame {
-    /// A body tower-lsp-server's decoder accepts.
+    /// A body that is a JSON-RPC request, notification or response.
     Message(Vec<u8>),
     /// Something that is not a message, and why.
     Invalid(String),
@@ -57,7 +57,7 @@ fn only_headers(skipped: &[u8]) -> bool {
     })
 }
 
-/// Whether tower-lsp-server's decoder (an untagged `Response | Request`) accepts `body`.
+/// Whether `body` is a JSON-RPC message: one tower-lsp-server's `Request` or `Response` reads.
 pub fn accepted(body: &[u8]) -> bool {
     serde_json::from_slice::<Request>(body).is_ok()
         || serde_json::from_slice::<Response>(body).is_ok()
@@ -218,16 +218,22 @@ pub fn repair_surrogates(body: &[u8]) -> Option<Vec<u8>> {
     changed.then_some(out)
 }
 
-/// The frame passed on to tower-lsp-server for `frame`.
+/// The request that stands for a malformed message: `suanpan/invalidMessage`, id `null`.
+pub fn stand_in(why: &str) -> Request {
+    Request::build(INVALID_MESSAGE)
+        .id(Id::Null)
+        .params(json!({ "error": why }))
+        .finish()
+}
+
+/// `frame` as the message it is read as, with its header (the robustness checks read it back).
 pub fn encode(frame: &Frame) -> Vec<u8> {
     let replacement;
     let body: &[u8] = match frame {
         Frame::Message(b) => b,
         Frame::Invalid(why) => {
-            replacement = json!({"jsonrpc": "2.0", "id": null, "method": INVALID_MESSAGE,
-                                 "params": {"error": why}})
-            .to_string();
-            replacement.as_bytes()
+            replacement = serde_json::to_vec(&stand_in(why)).unwrap_or_default();
+            &replacement
         }
     };
     let mut out = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();

@@ -1,7 +1,9 @@
 //! The language server (`suanpan lsp`): the only module that knows LSP types, JSON-RPC and
 //! tokio. See docs/lsp.md for what it offers and how to configure it.
 //!
-//! - `ordered`: wraps the tower-lsp-server service — text sync in arrival order, panics caught.
+//! - `transport`: stdin and stdout — frames in, messages out, diagnostic sets written as JSON.
+//! - `ordered`: wraps the tower-lsp-server service — text sync in arrival order, panics caught,
+//!   diagnostics pulled.
 //! - `server`: session state and one handler per method.
 //! - `document`: a rope per open document, edits applied all or nothing.
 //! - `position`: LSP positions ⇄ byte offsets, UTF-8/UTF-16/UTF-32.
@@ -23,13 +25,14 @@ mod ordered;
 #[doc(hidden)]
 pub mod position;
 mod server;
+mod transport;
 
 use std::io::Write as _;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use tower_lsp_server::{LspService, Server};
+use tower_lsp_server::LspService;
 
 /// Serve LSP on stdin/stdout; returns the process exit code: 0 after `shutdown` then `exit`,
 /// 1 when the stream ended or `exit` came without `shutdown` (as the specification asks).
@@ -49,37 +52,17 @@ pub fn serve() -> i32 {
     let debug = std::env::var_os("SUANPAN_LSP_DEBUG").is_some();
     let flag = shutdown.clone();
     runtime.block_on(async move {
+        let out = transport::stdout();
+        let input = transport::stdin();
+        let to_client = out.clone();
         let mut builder =
-            LspService::build(move |client| server::Backend::new(client, flag, debug))
+            LspService::build(move |client| server::Backend::new(client, flag, debug, to_client))
                 .custom_method(framing::INVALID_MESSAGE, server::Backend::invalid_message);
         if debug {
             builder = builder.custom_method("suanpan/debugPanic", server::Backend::debug_panic);
         }
         let (service, socket) = builder.finish();
-        let service = ordered::Ordered::new(service);
-        let (input, mut pipe) = tokio::io::duplex(1 << 16);
-        // stdin → `Framer` → tower-lsp-server: malformed messages must not end the session.
-        tokio::spawn(async move {
-            use tokio::io::{AsyncReadExt, AsyncWriteExt};
-            let mut stdin = tokio::io::stdin();
-            let mut framer = framing::Framer::default();
-            let mut chunk = vec![0u8; 1 << 16];
-            while let Ok(n) = stdin.read(&mut chunk).await {
-                if n == 0 {
-                    break;
-                }
-                framer.push(&chunk[..n]);
-                while let Some(frame) = framer.next_frame() {
-                    if pipe.write_all(&framing::encode(&frame)).await.is_err() {
-                        return;
-                    }
-                }
-            }
-            // Dropping `pipe` ends the server's input, as the end of stdin would.
-        });
-        Server::new(input, tokio::io::stdout(), socket)
-            .serve(service)
-            .await;
+        transport::serve(ordered::Ordered::new(service), socket, input, out).await;
     });
     // Analyses still running on the blocking pool are abandoned, not awaited.
     runtime.shutdown_timeout(Duration::from_millis(100));

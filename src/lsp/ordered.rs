@@ -1,5 +1,6 @@
 //! A wrapper around the LSP service that (1) applies text sync in the order the messages
-//! arrived and (2) turns a panic in any handler into an error response.
+//! arrived, (2) turns a panic in any handler into an error response and (3) answers
+//! `textDocument/diagnostic` with JSON it writes itself.
 //!
 //! (1) tower-lsp-server polls up to four handlers at once (`buffer_unordered`), so two
 //! `didChange`s may run interleaved. But the server calls `Service::call` synchronously, once
@@ -9,6 +10,11 @@
 //!
 //! (2) A handler future is polled under `catch_unwind`; a panic becomes a JSON-RPC internal
 //! error for that request (a notification is dropped), is logged, and the server keeps serving.
+//!
+//! (3) A document's diagnostics are kept as JSON per report (`server::Items`); a changed set is
+//! written from it (see `transport`). tower-lsp-server would take the answer as a
+//! `serde_json::Value` and build a tree of it. Before `initialize` and after `shutdown` the
+//! request goes to tower-lsp-server, which answers with the error those states call for.
 
 use std::any::Any;
 use std::future::Future;
@@ -19,12 +25,13 @@ use std::task::{Context, Poll};
 
 use serde::de::DeserializeOwned;
 use serde_json::Value;
-use tower_lsp_server::jsonrpc::{Error, Request, Response};
+use tower_lsp_server::jsonrpc::{Error, Id, Request, Response};
 use tower_lsp_server::ls_types::MessageType;
 use tower_lsp_server::{ExitedError, LspService};
 use tower_service::Service;
 
 use super::server::{Backend, Shared};
+use super::transport::Outgoing;
 
 type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send + 'static>>;
 
@@ -77,16 +84,13 @@ impl Ordered {
     }
 }
 
-impl Service<Request> for Ordered {
-    type Response = Option<Response>;
-    type Error = ExitedError;
-    type Future = BoxFuture<Result<Option<Response>, ExitedError>>;
-
-    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), ExitedError>> {
+impl Ordered {
+    pub fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), ExitedError>> {
         self.inner.poll_ready(cx)
     }
 
-    fn call(&mut self, req: Request) -> Self::Future {
+    /// Handles one message from the client; the future gives the answer, if any.
+    pub fn call(&mut self, req: Request) -> BoxFuture<Option<Outgoing>> {
         let method = req.method().to_string();
         if matches!(
             method.as_str(),
@@ -99,28 +103,51 @@ impl Service<Request> for Ordered {
                     format!("{method} panicked: {}", payload_text(&*p)),
                 );
             }
-            return Box::pin(std::future::ready(Ok(None)));
+            return Box::pin(std::future::ready(None));
         }
         let id = req.id().cloned();
+        let shared = self.shared.clone();
+        if method == "textDocument/diagnostic" && shared.serving() {
+            if let Some(id) = id.clone() {
+                let (_, _, params) = req.into_parts();
+                return Box::pin(async move {
+                    let answer =
+                        CatchUnwind(Box::pin(diagnostic(shared.clone(), id.clone(), params)));
+                    match answer.await {
+                        Ok(out) => Some(out),
+                        Err(p) => panic_response(&shared, &method, Some(id), payload_text(&*p))
+                            .map(Outgoing::Response),
+                    }
+                });
+            }
+        }
         let fut = match catch_unwind(AssertUnwindSafe(|| self.inner.call(req))) {
             Ok(fut) => fut,
             Err(p) => {
                 let msg = payload_text(&*p);
-                return Box::pin(std::future::ready(Ok(panic_response(
-                    &self.shared,
-                    &method,
-                    id,
-                    msg,
-                ))));
+                return Box::pin(std::future::ready(
+                    panic_response(&shared, &method, id, msg).map(Outgoing::Response),
+                ));
             }
         };
-        let shared = self.shared.clone();
         Box::pin(async move {
             match CatchUnwind(fut).await {
-                Ok(r) => r,
-                Err(p) => Ok(panic_response(&shared, &method, id, payload_text(&*p))),
+                Ok(Ok(r)) => r.map(Outgoing::Response),
+                // The service has exited: nothing more is answered.
+                Ok(Err(_)) => None,
+                Err(p) => {
+                    panic_response(&shared, &method, id, payload_text(&*p)).map(Outgoing::Response)
+                }
             }
         })
+    }
+}
+
+/// `textDocument/diagnostic`, answered from the document's diagnostics as JSON.
+async fn diagnostic(shared: Arc<Shared>, id: Id, params: Option<Value>) -> Outgoing {
+    match parse(params) {
+        Ok(p) => shared.pull_diagnostics(id, p).await,
+        Err(e) => Outgoing::Response(Response::from_error(id, Error::invalid_params(e))),
     }
 }
 

@@ -2,7 +2,7 @@
 //! method. A handler converts in (`position`), asks `ide` or the analysis, converts out
 //! (`convert`).
 //!
-//! Concurrency (tower-lsp-server runs up to four handlers at once, interleaved): text sync is
+//! Concurrency (up to four handlers run at once, interleaved, see `transport`): text sync is
 //! not done here but in `ordered`, synchronously and in arrival order. A document is analysed
 //! by one request at a time (the others wait and use the result): a keystroke's re-analysis in
 //! place, a larger one on the blocking pool. A result is published only if the document has not
@@ -16,7 +16,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use serde_json::Value;
-use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
+use tower_lsp_server::jsonrpc::{Error, ErrorCode, Id, Response, Result};
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
 
@@ -24,6 +24,7 @@ use super::config::Config;
 use super::convert::{self, SOURCE};
 use super::document::{Document, Snapshot};
 use super::position::{byte_of, range_of, span_of};
+use super::transport::{Outgoing, Output};
 use crate::ide;
 use crate::text::encoding::PositionEncoding;
 use crate::text::Span;
@@ -72,7 +73,11 @@ pub struct Shared {
     converted: Mutex<HashMap<Uri, Converted>>,
     /// Stamps of diagnostic sets, unique across documents; they are pull result ids too.
     stamps: AtomicU64,
+    /// Set once `initialize` has been answered.
+    initialized: AtomicBool,
     shutdown: Arc<AtomicBool>,
+    /// Where diagnostics are published: written directly, not through `client`.
+    out: Output,
 }
 
 /// One report's diagnostics, lines counted from its first line.
@@ -83,6 +88,70 @@ struct ReportDiagnostics {
     /// How many lines the report spans: a report's first line is the sum of those before it
     /// (a rope lookup per report per keystroke cost ~1 ms in a bundle of a thousand reports).
     lines: i64,
+    /// The diagnostics as JSON, with lines counted from the first line of the document, and
+    /// the report's first line they were written for.
+    json: Option<(i64, Arc<Vec<u8>>)>,
+}
+
+impl ReportDiagnostics {
+    /// The diagnostics as comma-separated JSON objects, for the report at `first_line`:
+    /// written once, and again only when the report has moved.
+    fn json_at(&mut self, first_line: i64) -> Arc<Vec<u8>> {
+        if let Some((line, json)) = &self.json {
+            if *line == first_line {
+                return json.clone();
+            }
+        }
+        let mut out = Vec::new();
+        for (i, d) in self.diagnostics.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            let mut d = d.clone();
+            convert::move_lines(&mut d, first_line);
+            // Diagnostics are strings, numbers and enums: serializing them cannot fail.
+            let _ = serde_json::to_writer(&mut out, &d);
+        }
+        let json = Arc::new(out);
+        self.json = Some((first_line, json.clone()));
+        json
+    }
+}
+
+/// A document's diagnostics as JSON, report by report: a changed set of a large document is
+/// written from the JSON of its unchanged reports (a bundle of a thousand reports has 2.6 MB
+/// of diagnostics; building them as a `serde_json::Value` cost ~60 ms, issue 5).
+#[derive(Default)]
+pub struct Items(Vec<Arc<Vec<u8>>>);
+
+impl Items {
+    /// The JSON array of the diagnostics.
+    fn write_array(&self, out: &mut Vec<u8>) {
+        out.reserve(self.0.iter().map(|p| p.len() + 1).sum::<usize>() + 2);
+        out.push(b'[');
+        let mut first = true;
+        for part in self.0.iter().filter(|p| !p.is_empty()) {
+            if !first {
+                out.push(b',');
+            }
+            out.extend_from_slice(part);
+            first = false;
+        }
+        out.push(b']');
+    }
+}
+
+/// A JSON-RPC message `{"jsonrpc":"2.0",<head>…,"<field>":<items>}}`, written without a
+/// `serde_json::Value`. `head` is the JSON of the fields before the items, each followed by a
+/// comma.
+fn message_with_items(head: &[u8], field: &str, items: &Items) -> Vec<u8> {
+    let mut out = Vec::with_capacity(head.len() + 64);
+    out.extend_from_slice(b"{\"jsonrpc\":\"2.0\",");
+    out.extend_from_slice(head);
+    out.extend_from_slice(format!("\"{field}\":").as_bytes());
+    items.write_array(&mut out);
+    out.extend_from_slice(b"}}");
+    out
 }
 
 /// One document's diagnostics per report, lines counted from the report's first line.
@@ -102,7 +171,7 @@ pub struct Backend {
 }
 
 impl Backend {
-    pub fn new(client: Client, shutdown: Arc<AtomicBool>, debug: bool) -> Backend {
+    pub fn new(client: Client, shutdown: Arc<AtomicBool>, debug: bool, out: Output) -> Backend {
         Backend {
             shared: Arc::new(Shared {
                 client,
@@ -117,7 +186,9 @@ impl Backend {
                 publish: tokio::sync::Mutex::new(HashMap::new()),
                 converted: Mutex::new(HashMap::new()),
                 stamps: AtomicU64::new(0),
+                initialized: AtomicBool::new(false),
                 shutdown,
+                out,
             }),
         }
     }
@@ -148,6 +219,25 @@ impl Backend {
 impl Shared {
     fn session(&self) -> Session {
         lock(&self.session).clone()
+    }
+
+    /// Between the answer to `initialize` and `shutdown`: requests are served.
+    pub fn serving(&self) -> bool {
+        self.initialized.load(Ordering::SeqCst) && !self.shutdown.load(Ordering::SeqCst)
+    }
+
+    /// Sends `textDocument/publishDiagnostics`.
+    async fn publish(&self, uri: &Uri, items: &Items, version: Option<i32>) {
+        let mut head =
+            b"\"method\":\"textDocument/publishDiagnostics\",\"params\":{\"uri\":".to_vec();
+        let _ = serde_json::to_writer(&mut head, uri);
+        if let Some(v) = version {
+            head.extend_from_slice(format!(",\"version\":{v}").as_bytes());
+        }
+        head.push(b',');
+        self.out
+            .send_body(message_with_items(&head, "diagnostics", items))
+            .await;
     }
 
     /// A message for the user's log (window/logMessage) and stderr. Never stdout.
@@ -208,7 +298,7 @@ impl Shared {
                 let mut published = this.publish.lock().await;
                 if !lock(&this.docs).contains_key(&uri) {
                     published.remove(&uri);
-                    this.client.publish_diagnostics(uri, Vec::new(), None).await;
+                    this.publish(&uri, &Items::default(), None).await;
                 }
             });
         }
@@ -222,9 +312,7 @@ impl Shared {
             {
                 let mut published = this.publish.lock().await;
                 published.remove(&uri);
-                this.client
-                    .publish_diagnostics(uri.clone(), Vec::new(), None)
-                    .await;
+                this.publish(&uri, &Items::default(), None).await;
             }
             this.client
                 .show_message(
@@ -284,15 +372,13 @@ impl Shared {
         let known = published.get(&uri).copied();
         let (stamp, diagnostics) = match &snap {
             Some(snap) => self.diagnostics_since(&uri, snap, known),
-            None => (0, (known != Some(0)).then(Vec::new)),
+            None => (0, (known != Some(0)).then(Items::default)),
         };
         let Some(diagnostics) = diagnostics else {
             return;
         };
         published.insert(uri.clone(), stamp);
-        self.client
-            .publish_diagnostics(uri, diagnostics, Some(version))
-            .await;
+        self.publish(&uri, &diagnostics, Some(version)).await;
     }
 
     /// The version of an open, in-sync document.
@@ -424,7 +510,7 @@ impl Shared {
         uri: &Uri,
         snap: &Snapshot,
         known: Option<u64>,
-    ) -> (u64, Option<Vec<Diagnostic>>) {
+    ) -> (u64, Option<Items>) {
         // The generation first: `apply_config` writes the settings, then bumps it, so settings
         // read after it are at least as new as it says.
         let gen = self.config_gen.load(Ordering::SeqCst);
@@ -462,6 +548,7 @@ impl Shared {
                     _analysis: a.clone(),
                     diagnostics: Arc::new(ds),
                     lines: end - first_line,
+                    json: None,
                 }
             });
             next_line = Some(first_line + local.lines);
@@ -483,15 +570,57 @@ impl Shared {
         if known == Some(cached.stamp) {
             return (cached.stamp, None);
         }
-        let mut out = Vec::new();
-        for (_, first_line, local) in &cached.order {
-            out.extend(local.iter().map(|d| {
-                let mut d = d.clone();
-                convert::move_lines(&mut d, *first_line);
-                d
-            }));
+        let Converted { reports, order, .. } = &mut *cached;
+        let items = order
+            .iter()
+            .filter_map(|(key, first_line, _)| Some(reports.get_mut(key)?.json_at(*first_line)))
+            .collect();
+        (cached.stamp, Some(Items(items)))
+    }
+
+    /// Answers `textDocument/diagnostic` (see `ordered`): the document's diagnostics, or
+    /// `unchanged` when the client has them already.
+    pub async fn pull_diagnostics(
+        self: &Arc<Self>,
+        id: Id,
+        params: DocumentDiagnosticParams,
+    ) -> Outgoing {
+        let uri = params.text_document.uri;
+        let full = |stamp: Option<u64>, items: &Items| {
+            let mut head = b"\"id\":".to_vec();
+            let _ = serde_json::to_writer(&mut head, &id);
+            head.extend_from_slice(b",\"result\":{\"kind\":\"full\",");
+            if let Some(stamp) = stamp {
+                head.extend_from_slice(format!("\"resultId\":\"{stamp}\",").as_bytes());
+            }
+            Outgoing::Raw(message_with_items(&head, "items", items))
+        };
+        if !self.is_checked(&uri) {
+            return full(None, &Items::default());
         }
-        (cached.stamp, Some(out))
+        let Some(snap) = self.snapshot(&uri).await else {
+            return full(None, &Items::default());
+        };
+        if self.current_version(&uri) != Some(snap.version) {
+            // Made stale by an edit while it was computed: the client asks again.
+            let mut e = Error::new(ErrorCode::ServerError(-32802));
+            e.message = "the document changed; ask again".into();
+            e.data = Some(serde_json::json!({"retriggerRequest": true}));
+            return Outgoing::Response(Response::from_error(id, e));
+        }
+        // The result id names a set of diagnostics, not a version: after a keystroke that
+        // changes no finding the client is told `unchanged` and keeps what it has.
+        let known = params
+            .previous_result_id
+            .as_deref()
+            .and_then(|id| id.parse().ok());
+        match self.diagnostics_since(&uri, &snap, known) {
+            (stamp, Some(items)) => full(Some(stamp), &items),
+            (stamp, None) => Outgoing::Response(Response::from_ok(
+                id,
+                serde_json::json!({"kind": "unchanged", "resultId": stamp.to_string()}),
+            )),
+        }
     }
 
     async fn apply_config(self: &Arc<Self>, value: &Value) {
@@ -629,6 +758,7 @@ impl LanguageServer for Backend {
             PositionEncoding::Utf8 => PositionEncodingKind::UTF8,
             _ => PositionEncodingKind::UTF16,
         });
+        self.shared.initialized.store(true, Ordering::SeqCst);
         Ok(InitializeResult {
             capabilities: ServerCapabilities {
                 position_encoding,
@@ -951,53 +1081,7 @@ impl LanguageServer for Backend {
         Ok(Some(actions))
     }
 
-    async fn diagnostic(
-        &self,
-        params: DocumentDiagnosticParams,
-    ) -> Result<DocumentDiagnosticReportResult> {
-        let uri = params.text_document.uri;
-        let full = |items: Vec<Diagnostic>, id: Option<String>| {
-            DocumentDiagnosticReportResult::Report(DocumentDiagnosticReport::Full(
-                RelatedFullDocumentDiagnosticReport {
-                    related_documents: None,
-                    full_document_diagnostic_report: FullDocumentDiagnosticReport {
-                        result_id: id,
-                        items,
-                    },
-                },
-            ))
-        };
-        if !self.shared.is_checked(&uri) {
-            return Ok(full(Vec::new(), None));
-        }
-        let Some(snap) = self.shared.snapshot(&uri).await else {
-            return Ok(full(Vec::new(), None));
-        };
-        if self.shared.current_version(&uri) != Some(snap.version) {
-            // Made stale by an edit while it was computed: the client asks again.
-            let mut e = Error::new(ErrorCode::ServerError(-32802));
-            e.message = "the document changed; ask again".into();
-            e.data = Some(serde_json::json!({"retriggerRequest": true}));
-            return Err(e);
-        }
-        // The result id names a set of diagnostics, not a version: after a keystroke that
-        // changes no finding the client is told `unchanged` and keeps what it has.
-        let known = params
-            .previous_result_id
-            .as_deref()
-            .and_then(|id| id.parse().ok());
-        match self.shared.diagnostics_since(&uri, &snap, known) {
-            (stamp, Some(items)) => Ok(full(items, Some(stamp.to_string()))),
-            (stamp, None) => Ok(DocumentDiagnosticReportResult::Report(
-                DocumentDiagnosticReport::Unchanged(RelatedUnchangedDocumentDiagnosticReport {
-                    related_documents: None,
-                    unchanged_document_diagnostic_report: UnchangedDocumentDiagnosticReport {
-                        result_id: stamp.to_string(),
-                    },
-                }),
-            )),
-        }
-    }
+    // textDocument/diagnostic never reaches here while serving: `ordered` answers it.
 }
 
 /// The statements of the same quantity as the figure at `offset`, within its report.
@@ -1017,4 +1101,31 @@ fn fix_data(snap: &Snapshot, f: &crate::Finding, enc: PositionEncoding) -> Vec<c
             edits: convert::text_edits(&snap.rope, &fx.edits, enc),
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn items_join_the_reports_json_and_skip_reports_without_any() {
+        let part = |s: &str| Arc::new(s.as_bytes().to_vec());
+        let items = Items(vec![
+            part(""),
+            part(r#"{"a":1}"#),
+            part(""),
+            part(r#"{"b":2},{"c":"算"}"#),
+            part(""),
+        ]);
+        let body = message_with_items(br#""id":7,"result":{"kind":"full","#, "items", &items);
+        let v: Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(
+            v,
+            serde_json::json!({"jsonrpc": "2.0", "id": 7,
+                               "result": {"kind": "full", "items": [{"a": 1}, {"b": 2}, {"c": "算"}]}})
+        );
+        let body = message_with_items(br#""method":"m","params":{"#, "d", &Items::default());
+        let v: Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(v["params"]["d"], serde_json::json!([]));
+    }
 }
