@@ -999,7 +999,24 @@ fn pull_diagnostics_for_clients_that_ask() {
     // The sum slip, and its 基本支出 differs from the one stated before.
     assert_eq!(r["result"]["items"].as_array().unwrap().len(), 4, "{r}");
     assert_ne!(r["result"]["resultId"], id);
-    // Pull clients get no pushes (or every finding would show twice).
+    // An edit that cannot be placed: the document is paused, and its next pull is empty.
+    c.change(
+        &u,
+        4,
+        json!([{"range": {"start": {"line": 9000, "character": 0}, "end": {"line": 9000, "character": 1}}, "text": "x"}]),
+    );
+    c.wait_for("a request to reopen", |n| {
+        n["method"] == "window/showMessage"
+    });
+    let r = c.request(
+        "textDocument/diagnostic",
+        json!({"textDocument": {"uri": u}, "previousResultId": r["result"]["resultId"]}),
+    );
+    assert_eq!(r["result"]["kind"], "full", "{r}");
+    assert_eq!(r["result"]["items"], json!([]), "{r}");
+    // Pull clients get no pushes (or every finding would show twice), not even the clearing of
+    // a paused or a closed document.
+    c.notify("textDocument/didClose", json!({"textDocument": {"uri": u}}));
     c.settle(300);
     assert!(
         !c.notes

@@ -292,7 +292,8 @@ impl Shared {
     pub fn did_close(self: &Arc<Self>, p: DidCloseTextDocumentParams) {
         let uri = p.text_document.uri;
         lock(&self.converted).remove(&uri);
-        if lock(&self.docs).remove(&uri).is_some() {
+        // A pull client forgets a closed document's diagnostics itself.
+        if lock(&self.docs).remove(&uri).is_some() && self.push_mode() {
             let this = self.clone();
             tokio::spawn(async move {
                 let mut published = this.publish.lock().await;
@@ -305,14 +306,19 @@ impl Shared {
     }
 
     /// Our copy of the document no longer matches the client's: clear its squiggles (they would
-    /// point at the wrong places) and ask the user for the full text.
+    /// point at the wrong places) and ask the user for the full text. A pull client is not sent
+    /// an empty set (it would be a second source of diagnostics): its next pull gets one, and
+    /// it is asked to pull now if it can be.
     fn lost_sync(self: &Arc<Self>, uri: Uri) {
         let this = self.clone();
         tokio::spawn(async move {
-            {
+            let caps = lock(&this.session).caps.clone();
+            if !caps.pull_diagnostics {
                 let mut published = this.publish.lock().await;
                 published.remove(&uri);
                 this.publish(&uri, &Items::default(), None).await;
+            } else if caps.diagnostic_refresh {
+                let _ = this.client.workspace_diagnostic_refresh().await;
             }
             this.client
                 .show_message(
