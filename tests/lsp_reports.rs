@@ -419,3 +419,59 @@ fn ok_pull_racing_a_no_op_settings_change() {
     );
     assert_eq!(c.finish().code(), Some(0));
 }
+
+/// PASSING CHECK. Pulls are answered by `src/lsp/ordered.rs`, not by tower-lsp-server, and must
+/// follow the session as its requests do: a pull cancelled while its analysis runs is answered
+/// `RequestCancelled` (-32800) and the next one in full; a pull sent right behind `shutdown`,
+/// before its answer, is refused (-32600) as any request is.
+#[test]
+fn ok_pulls_are_cancelled_and_refused_after_shutdown() {
+    let mut c = pull_client(false);
+    let u = uri("cancel.txt");
+    let text = format!("{}{B}", A.repeat(25_000));
+    c.open(&u, &text, 1);
+    let id = c.send_request(
+        "textDocument/diagnostic",
+        json!({"textDocument": {"uri": u}}),
+    );
+    c.notify("$/cancelRequest", json!({ "id": id }));
+    let r = c.response(id);
+    assert_eq!(r["error"]["code"], -32800, "{r}");
+    let again = pull(&mut c, &u, None);
+    assert_eq!(again["items"].as_array().unwrap().len(), 1, "{again}");
+    c.send_request("shutdown", Value::Null);
+    let late = c.send_request(
+        "textDocument/diagnostic",
+        json!({"textDocument": {"uri": u}}),
+    );
+    let r = c.response(late);
+    assert_eq!(r["error"]["code"], -32600, "{r}");
+    c.notify("exit", Value::Null);
+    assert_eq!(c.wait_exit().code(), Some(0));
+}
+
+/// PASSING CHECK. Publications are written by the server itself, not through tower-lsp-server's
+/// client, which drops notifications before `initialize`: a document opened before it (with a
+/// slip, by a push client) publishes nothing before the answer to `initialize`, however long
+/// the client waits to send it.
+#[test]
+fn ok_nothing_is_published_before_initialize() {
+    let mut c = Client::spawn(false);
+    c.open(&uri("early.txt"), B, 1);
+    // Time to analyse it, before `initialize` is sent.
+    c.settle(300);
+    let r = c.request(
+        "initialize",
+        json!({"processId": null, "rootUri": null, "capabilities": {}}),
+    );
+    assert!(r["result"]["capabilities"].is_object(), "{r}");
+    assert!(
+        c.notes
+            .iter()
+            .all(|n| n["method"] != "textDocument/publishDiagnostics"),
+        "{:#?}",
+        c.notes
+    );
+    c.notify("initialized", json!({}));
+    assert_eq!(c.finish().code(), Some(0));
+}

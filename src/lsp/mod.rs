@@ -26,6 +26,7 @@ mod ordered;
 pub mod position;
 mod server;
 mod transport;
+mod wire;
 
 use std::io::Write as _;
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -11,39 +11,52 @@
 //! (2) A handler future is polled under `catch_unwind`; a panic becomes a JSON-RPC internal
 //! error for that request (a notification is dropped), is logged, and the server keeps serving.
 //!
-//! (3) A document's diagnostics are kept as JSON per report (`server::Items`); a changed set is
-//! written from it (see `transport`). tower-lsp-server would take the answer as a
-//! `serde_json::Value` and build a tree of it. Before `initialize` and after `shutdown` the
-//! request goes to tower-lsp-server, which answers with the error those states call for.
+//! (3) A document's diagnostics are kept as JSON per report (`wire::Items`); a changed set is
+//! written from it. tower-lsp-server would take the answer as a `serde_json::Value` and build a
+//! tree of it. What tower-lsp-server does for the requests it answers is done here for these:
+//! the session's phase is followed as messages arrive (`initialize` answered without error,
+//! `shutdown` received, `exit` received), and outside `SERVING` the request goes to
+//! tower-lsp-server, which answers with the error that phase calls for; `$/cancelRequest`
+//! aborts a pull, answered with `RequestCancelled`; `exit` aborts every pull.
 
 use std::any::Any;
+use std::collections::HashMap;
 use std::future::Future;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::pin::Pin;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 
+use futures::future::{AbortHandle, Abortable};
+
 use serde::de::DeserializeOwned;
+use serde::Deserialize;
 use serde_json::Value;
-use tower_lsp_server::jsonrpc::{Error, Id, Request, Response};
+use tower_lsp_server::jsonrpc::{Error, ErrorCode, Id, Request, Response};
 use tower_lsp_server::ls_types::MessageType;
 use tower_lsp_server::{ExitedError, LspService};
 use tower_service::Service;
 
-use super::server::{Backend, Shared};
-use super::transport::Outgoing;
+use super::server::{lock, Backend, Shared, BEFORE_INITIALIZE, EXITED, SERVING, SHUT_DOWN};
+use super::wire::Outgoing;
 
 type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send + 'static>>;
 
 pub struct Ordered {
     inner: LspService<Backend>,
     shared: Arc<Shared>,
+    /// The pulls being answered here, by request id, to cancel them.
+    pulls: Arc<Mutex<HashMap<Id, AbortHandle>>>,
 }
 
 impl Ordered {
     pub fn new(inner: LspService<Backend>) -> Ordered {
         let shared = inner.inner().shared.clone();
-        Ordered { inner, shared }
+        Ordered {
+            inner,
+            shared,
+            pulls: Arc::default(),
+        }
     }
 }
 
@@ -107,19 +120,32 @@ impl Ordered {
         }
         let id = req.id().cloned();
         let shared = self.shared.clone();
-        if method == "textDocument/diagnostic" && shared.serving() {
-            if let Some(id) = id.clone() {
-                let (_, _, params) = req.into_parts();
-                return Box::pin(async move {
-                    let answer =
-                        CatchUnwind(Box::pin(diagnostic(shared.clone(), id.clone(), params)));
-                    match answer.await {
-                        Ok(out) => Some(out),
-                        Err(p) => panic_response(&shared, &method, Some(id), payload_text(&*p))
-                            .map(Outgoing::Response),
-                    }
-                });
+        match method.as_str() {
+            "textDocument/diagnostic" if shared.serving() => {
+                if let Some(id) = id {
+                    let (_, _, params) = req.into_parts();
+                    return self.pull(id, params);
+                }
             }
+            "$/cancelRequest" => {
+                if let Some(id) = req.params().and_then(|p| Id::deserialize(&p["id"]).ok()) {
+                    if let Some(pull) = lock(&self.pulls).remove(&id) {
+                        pull.abort();
+                    }
+                }
+            }
+            // Requests that arrive after it are refused (by tower-lsp-server), whatever the
+            // handlers are doing.
+            "shutdown" => {
+                shared.advance(SERVING, SHUT_DOWN);
+            }
+            "exit" => {
+                shared.set_phase(EXITED);
+                for (_, pull) in lock(&self.pulls).drain() {
+                    pull.abort();
+                }
+            }
+            _ => {}
         }
         let fut = match catch_unwind(AssertUnwindSafe(|| self.inner.call(req))) {
             Ok(fut) => fut,
@@ -132,12 +158,50 @@ impl Ordered {
         };
         Box::pin(async move {
             match CatchUnwind(fut).await {
-                Ok(Ok(r)) => r.map(Outgoing::Response),
+                Ok(Ok(r)) => {
+                    if method == "initialize" && r.as_ref().is_some_and(Response::is_ok) {
+                        shared.advance(BEFORE_INITIALIZE, SERVING);
+                    }
+                    r.map(Outgoing::Response)
+                }
                 // The service has exited: nothing more is answered.
                 Ok(Err(_)) => None,
                 Err(p) => {
                     panic_response(&shared, &method, id, payload_text(&*p)).map(Outgoing::Response)
                 }
+            }
+        })
+    }
+}
+
+impl Ordered {
+    /// `textDocument/diagnostic`, answered here (see (3) above), under `catch_unwind`, until
+    /// it is cancelled.
+    fn pull(&self, id: Id, params: Option<Value>) -> BoxFuture<Option<Outgoing>> {
+        let (abort, registration) = AbortHandle::new_pair();
+        lock(&self.pulls).insert(id.clone(), abort);
+        let shared = self.shared.clone();
+        let pulls = self.pulls.clone();
+        let answer = Abortable::new(
+            CatchUnwind(Box::pin(diagnostic(shared.clone(), id.clone(), params))),
+            registration,
+        );
+        Box::pin(async move {
+            let answer = answer.await;
+            lock(&pulls).remove(&id);
+            match answer {
+                Ok(Ok(out)) => Some(out),
+                Ok(Err(p)) => panic_response(
+                    &shared,
+                    "textDocument/diagnostic",
+                    Some(id),
+                    payload_text(&*p),
+                )
+                .map(Outgoing::Response),
+                Err(_aborted) => Some(Outgoing::Response(Response::from_error(
+                    id,
+                    Error::new(ErrorCode::RequestCancelled),
+                ))),
             }
         })
     }

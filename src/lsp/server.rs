@@ -11,7 +11,7 @@
 
 use std::collections::HashMap;
 use std::io::Write as _;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -24,7 +24,8 @@ use super::config::Config;
 use super::convert::{self, SOURCE};
 use super::document::{Document, Snapshot};
 use super::position::{byte_of, range_of, span_of};
-use super::transport::{Outgoing, Output};
+use super::transport::Output;
+use super::wire::{self, Items, Outgoing};
 use crate::ide;
 use crate::text::encoding::PositionEncoding;
 use crate::text::Span;
@@ -34,6 +35,12 @@ pub const FIX_ALL_KIND: &str = "source.fixAll.suanpan";
 /// Set in tests to make documents containing this marker panic during analysis, and to enable
 /// the `suanpan/debugPanic` request (see `SUANPAN_LSP_DEBUG` in docs/lsp.md).
 pub const DEBUG_PANIC_MARKER: &str = "<<suanpan-debug-panic>>";
+
+/// The phases of a session (`Shared::phase`).
+pub const BEFORE_INITIALIZE: u8 = 0;
+pub const SERVING: u8 = 1;
+pub const SHUT_DOWN: u8 = 2;
+pub const EXITED: u8 = 3;
 
 /// Lock a mutex even if a panicking handler poisoned it: the data is always left consistent
 /// (documents are replaced whole), and one panic must not take the server down.
@@ -73,8 +80,9 @@ pub struct Shared {
     converted: Mutex<HashMap<Uri, Converted>>,
     /// Stamps of diagnostic sets, unique across documents; they are pull result ids too.
     stamps: AtomicU64,
-    /// Set once `initialize` has been answered.
-    initialized: AtomicBool,
+    /// Where the session is: `BEFORE_INITIALIZE`, `SERVING`, `SHUT_DOWN` or `EXITED` (kept by
+    /// `ordered`, as the messages arrive).
+    phase: AtomicU8,
     shutdown: Arc<AtomicBool>,
     /// Where diagnostics are published: written directly, not through `client`.
     out: Output,
@@ -102,56 +110,14 @@ impl ReportDiagnostics {
                 return json.clone();
             }
         }
-        let mut out = Vec::new();
-        for (i, d) in self.diagnostics.iter().enumerate() {
-            if i > 0 {
-                out.push(b',');
-            }
+        let json = Arc::new(wire::piece(self.diagnostics.iter().map(|d| {
             let mut d = d.clone();
             convert::move_lines(&mut d, first_line);
-            // Diagnostics are strings, numbers and enums: serializing them cannot fail.
-            let _ = serde_json::to_writer(&mut out, &d);
-        }
-        let json = Arc::new(out);
+            d
+        })));
         self.json = Some((first_line, json.clone()));
         json
     }
-}
-
-/// A document's diagnostics as JSON, report by report: a changed set of a large document is
-/// written from the JSON of its unchanged reports (a bundle of a thousand reports has 2.6 MB
-/// of diagnostics; building them as a `serde_json::Value` cost ~60 ms, issue 5).
-#[derive(Default)]
-pub struct Items(Vec<Arc<Vec<u8>>>);
-
-impl Items {
-    /// The JSON array of the diagnostics.
-    fn write_array(&self, out: &mut Vec<u8>) {
-        out.reserve(self.0.iter().map(|p| p.len() + 1).sum::<usize>() + 2);
-        out.push(b'[');
-        let mut first = true;
-        for part in self.0.iter().filter(|p| !p.is_empty()) {
-            if !first {
-                out.push(b',');
-            }
-            out.extend_from_slice(part);
-            first = false;
-        }
-        out.push(b']');
-    }
-}
-
-/// A JSON-RPC message `{"jsonrpc":"2.0",<head>…,"<field>":<items>}}`, written without a
-/// `serde_json::Value`. `head` is the JSON of the fields before the items, each followed by a
-/// comma.
-fn message_with_items(head: &[u8], field: &str, items: &Items) -> Vec<u8> {
-    let mut out = Vec::with_capacity(head.len() + 64);
-    out.extend_from_slice(b"{\"jsonrpc\":\"2.0\",");
-    out.extend_from_slice(head);
-    out.extend_from_slice(format!("\"{field}\":").as_bytes());
-    items.write_array(&mut out);
-    out.extend_from_slice(b"}}");
-    out
 }
 
 /// One document's diagnostics per report, lines counted from the report's first line.
@@ -186,7 +152,7 @@ impl Backend {
                 publish: tokio::sync::Mutex::new(HashMap::new()),
                 converted: Mutex::new(HashMap::new()),
                 stamps: AtomicU64::new(0),
-                initialized: AtomicBool::new(false),
+                phase: AtomicU8::new(BEFORE_INITIALIZE),
                 shutdown,
                 out,
             }),
@@ -221,23 +187,30 @@ impl Shared {
         lock(&self.session).clone()
     }
 
-    /// Between the answer to `initialize` and `shutdown`: requests are served.
-    pub fn serving(&self) -> bool {
-        self.initialized.load(Ordering::SeqCst) && !self.shutdown.load(Ordering::SeqCst)
+    /// Moves the session from phase `from` to `to`; false if it was not at `from`.
+    pub fn advance(&self, from: u8, to: u8) -> bool {
+        self.phase
+            .compare_exchange(from, to, Ordering::SeqCst, Ordering::SeqCst)
+            .is_ok()
     }
 
-    /// Sends `textDocument/publishDiagnostics`.
+    pub fn set_phase(&self, to: u8) {
+        self.phase.store(to, Ordering::SeqCst);
+    }
+
+    /// Between a successful `initialize` and the arrival of `shutdown`: requests are served.
+    pub fn serving(&self) -> bool {
+        self.phase.load(Ordering::SeqCst) == SERVING
+    }
+
+    /// Sends `textDocument/publishDiagnostics`: not before `initialize` nor after `exit`, as
+    /// tower-lsp-server's `Client` does with its notifications.
     async fn publish(&self, uri: &Uri, items: &Items, version: Option<i32>) {
-        let mut head =
-            b"\"method\":\"textDocument/publishDiagnostics\",\"params\":{\"uri\":".to_vec();
-        let _ = serde_json::to_writer(&mut head, uri);
-        if let Some(v) = version {
-            head.extend_from_slice(format!(",\"version\":{v}").as_bytes());
+        if matches!(self.phase.load(Ordering::SeqCst), SERVING | SHUT_DOWN) {
+            self.out
+                .send_body(wire::publish_diagnostics(uri, version, items))
+                .await;
         }
-        head.push(b',');
-        self.out
-            .send_body(message_with_items(&head, "diagnostics", items))
-            .await;
     }
 
     /// A message for the user's log (window/logMessage) and stderr. Never stdout.
@@ -592,15 +565,8 @@ impl Shared {
         params: DocumentDiagnosticParams,
     ) -> Outgoing {
         let uri = params.text_document.uri;
-        let full = |stamp: Option<u64>, items: &Items| {
-            let mut head = b"\"id\":".to_vec();
-            let _ = serde_json::to_writer(&mut head, &id);
-            head.extend_from_slice(b",\"result\":{\"kind\":\"full\",");
-            if let Some(stamp) = stamp {
-                head.extend_from_slice(format!("\"resultId\":\"{stamp}\",").as_bytes());
-            }
-            Outgoing::Raw(message_with_items(&head, "items", items))
-        };
+        let full =
+            |stamp: Option<u64>, items: &Items| Outgoing::Raw(wire::full_report(&id, stamp, items));
         if !self.is_checked(&uri) {
             return full(None, &Items::default());
         }
@@ -764,7 +730,6 @@ impl LanguageServer for Backend {
             PositionEncoding::Utf8 => PositionEncodingKind::UTF8,
             _ => PositionEncodingKind::UTF16,
         });
-        self.shared.initialized.store(true, Ordering::SeqCst);
         Ok(InitializeResult {
             capabilities: ServerCapabilities {
                 position_encoding,
@@ -1107,31 +1072,4 @@ fn fix_data(snap: &Snapshot, f: &crate::Finding, enc: PositionEncoding) -> Vec<c
             edits: convert::text_edits(&snap.rope, &fx.edits, enc),
         })
         .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn items_join_the_reports_json_and_skip_reports_without_any() {
-        let part = |s: &str| Arc::new(s.as_bytes().to_vec());
-        let items = Items(vec![
-            part(""),
-            part(r#"{"a":1}"#),
-            part(""),
-            part(r#"{"b":2},{"c":"算"}"#),
-            part(""),
-        ]);
-        let body = message_with_items(br#""id":7,"result":{"kind":"full","#, "items", &items);
-        let v: Value = serde_json::from_slice(&body).unwrap();
-        assert_eq!(
-            v,
-            serde_json::json!({"jsonrpc": "2.0", "id": 7,
-                               "result": {"kind": "full", "items": [{"a": 1}, {"b": 2}, {"c": "算"}]}})
-        );
-        let body = message_with_items(br#""method":"m","params":{"#, "d", &Items::default());
-        let v: Value = serde_json::from_slice(&body).unwrap();
-        assert_eq!(v["params"]["d"], serde_json::json!([]));
-    }
 }

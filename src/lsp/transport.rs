@@ -4,16 +4,18 @@
 //! built, serialized and freed for each answer. For a bundle of a thousand reports a changed
 //! diagnostic set is 2.6 MB of JSON, and the tree cost ~60 ms per keystroke that changed it
 //! (issue 5). Here a message is bytes: a diagnostic set is written from each report's JSON,
-//! kept from the last time (see `server::Items`); other messages are serialized once, directly.
+//! kept from the last time (see `wire`); other messages are serialized once, directly.
 //! Reading is ours too: `framing::Framer` already split stdin into frames to survive malformed
-//! messages, and handing its frames to tower-lsp-server's decoder through a pipe added a hop
-//! and a second parse.
+//! messages, and handing its frames to tower-lsp-server's decoder went through an in-memory
+//! pipe, one more hop per message.
 //!
 //! Threads: one blocking thread reads stdin and one writes stdout, so that neither waits on the
 //! runtime's blocking pool. The runtime runs the service as tower-lsp-server's `Server` does:
 //! requests are called in arrival order (text sync is applied inside the call, see `ordered`)
 //! and up to four handlers run at once; what the server sends the client (its requests and
-//! notifications) goes out through the same writer.
+//! notifications) goes out through the same writer. Diagnostics are queued for it directly,
+//! the rest through tower-lsp-server's `Client`, so a publication and, say, a log message are
+//! not ordered with each other (nothing depends on that: a publication carries its version).
 
 use std::future::Future;
 use std::io::{Read, Write};
@@ -27,6 +29,7 @@ use tower_lsp_server::ClientSocket;
 
 use super::framing::{stand_in, Frame, Framer};
 use super::ordered::Ordered;
+use super::wire::Outgoing;
 
 /// How many handlers run at once (tower-lsp-server's default).
 const CONCURRENCY: usize = 4;
@@ -35,13 +38,6 @@ const QUEUE: usize = 100;
 /// Messages waiting for stdout before a sender waits: a client that stops reading slows the
 /// server down instead of making it hoard diagnostic sets.
 const OUTPUT_QUEUE: usize = 64;
-
-/// What the service answers a request with.
-pub enum Outgoing {
-    Response(Response),
-    /// A whole JSON-RPC message, serialized already.
-    Raw(Vec<u8>),
-}
 
 enum Out {
     Body(Vec<u8>),
@@ -80,7 +76,13 @@ pub fn stdout() -> Output {
     let (tx, rx) = mpsc::channel(OUTPUT_QUEUE);
     let spawned = std::thread::Builder::new()
         .name("suanpan-stdout".into())
-        .spawn(move || write_all(rx, std::io::stdout().lock()));
+        // Buffered: stdout is line-buffered, and a header's line breaks would flush it.
+        .spawn(move || {
+            write_all(
+                rx,
+                std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock()),
+            )
+        });
     if let Err(e) = spawned {
         let _ = writeln!(std::io::stderr(), "suanpan lsp: cannot write stdout: {e}");
     }
@@ -144,7 +146,8 @@ pub fn decode(frame: Frame) -> Incoming {
     let why = match frame {
         Frame::Message(body) => {
             // A message without a method parses as a request whose method is "" (the field
-            // has a default): such a message is a response, if it is one.
+            // has a default): such a message is a response, if it is one. (One with a method
+            // and a result is taken as a request; tower-lsp-server took it as a response.)
             let request = match serde_json::from_slice::<Request>(&body) {
                 Ok(r) if !r.method().is_empty() => return Incoming::Request(r),
                 other => other,
@@ -251,7 +254,8 @@ pub async fn serve(
         tasks_tx.disconnect();
         client_abort.abort();
     };
-    tokio::join!(answers, to_client, read);
+    // Polled in this order each time, as tower-lsp-server's `Server` does: answers first.
+    futures::join!(answers, to_client, read);
     out.end().await;
 }
 
