@@ -655,3 +655,48 @@ fn header_flood_is_skipped_in_bounded_time() {
     assert!(took < Duration::from_secs(20), "{took:?}");
     assert_eq!(c.finish().code(), Some(0));
 }
+
+/// A client that stops reading stdout, then sends `shutdown` and `exit`: the server does not
+/// wait forever on a full pipe to write the rest — it exits within a couple of seconds.
+#[test]
+fn a_client_that_stops_reading_does_not_keep_the_server_alive() {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_suanpan"))
+        .arg("lsp")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut send = |v: Value| {
+        let body = v.to_string();
+        write!(stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
+        stdin.flush().unwrap();
+    };
+    send(json!({"jsonrpc": "2.0", "id": 1, "method": "initialize",
+                "params": {"processId": null, "rootUri": null, "capabilities": {}}}));
+    send(json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}));
+    // Ten thousand reports with a slip each: their publication (~7 MB) overfills the pipe.
+    let slip = "乙局2023年度部门决算说明\n基本支出100.00万元，其中：人员经费60.00万元，公用经费30.00万元。\n";
+    send(json!({"jsonrpc": "2.0", "method": "textDocument/didOpen",
+                "params": {"textDocument": {"uri": uri("unread.txt"), "languageId": "plaintext",
+                                            "version": 1, "text": slip.repeat(10_000)}}}));
+    std::thread::sleep(Duration::from_secs(3));
+    send(json!({"jsonrpc": "2.0", "id": 2, "method": "shutdown"}));
+    send(json!({"jsonrpc": "2.0", "method": "exit"}));
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break Some(s);
+        }
+        if Instant::now() > deadline {
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let _ = child.kill();
+    let status = status.expect("the server was still running 15 s after exit");
+    assert_eq!(status.code(), Some(0));
+}

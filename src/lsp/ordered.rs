@@ -134,11 +134,11 @@ impl Ordered {
                     }
                 }
             }
-            // Requests that arrive after it are refused (by tower-lsp-server), whatever the
-            // handlers are doing.
-            "shutdown" => {
-                shared.advance(SERVING, SHUT_DOWN);
-            }
+            // The guard moves the session on: requests that arrive after it are refused (by
+            // tower-lsp-server), whatever the handlers are doing, and `exit` ends with 0 even
+            // if it comes before the answer (and cancels the handler), as the specification
+            // words it ("if the shutdown request has been received").
+            "shutdown" if shared.advance(SERVING, SHUT_DOWN) => shared.shutdown_received(),
             "exit" => {
                 shared.set_phase(EXITED);
                 for (_, pull) in lock(&self.pulls).drain() {

@@ -194,6 +194,11 @@ impl Shared {
             .is_ok()
     }
 
+    /// `shutdown` has been received: the exit code will be 0.
+    pub fn shutdown_received(&self) {
+        self.shutdown.store(true, Ordering::SeqCst);
+    }
+
     pub fn set_phase(&self, to: u8) {
         self.phase.store(to, Ordering::SeqCst);
     }

@@ -38,6 +38,8 @@ const QUEUE: usize = 100;
 /// Messages waiting for stdout before a sender waits: a client that stops reading slows the
 /// server down instead of making it hoard diagnostic sets.
 const OUTPUT_QUEUE: usize = 64;
+/// How long the end of a session waits for what is still to be written.
+const LAST_WRITES: std::time::Duration = std::time::Duration::from_secs(1);
 
 enum Out {
     Body(Vec<u8>),
@@ -199,7 +201,7 @@ pub fn stdin() -> mpsc::Receiver<Incoming> {
 type Task = Pin<Box<dyn Future<Output = Option<Outgoing>> + Send>>;
 
 /// Serves until `exit` or the end of the input; everything answered is written before it
-/// returns.
+/// returns, unless the client has stopped reading (then it gives up after `LAST_WRITES`).
 pub async fn serve(
     mut service: Ordered,
     socket: ClientSocket,
@@ -256,7 +258,8 @@ pub async fn serve(
     };
     // Polled in this order each time, as tower-lsp-server's `Server` does: answers first.
     futures::join!(answers, to_client, read);
-    out.end().await;
+    // A client that has stopped reading would keep the writer waiting, and the process with it.
+    let _ = tokio::time::timeout(LAST_WRITES, out.end()).await;
 }
 
 #[cfg(test)]
