@@ -49,6 +49,26 @@ fn the_analysis_is_deterministic() {
     }
 }
 
+/// Found by `fuzz/run.sh analyze` in CI (session 5): a figure with 24 decimal places that the
+/// parts of a list recompute to ~10¹⁵ — `rules::written_like` formats the expected value with
+/// that figure's 24 places, more than a u128 holds, and the fallback, rust_decimal's `{:.24}`,
+/// panicked (`CapacityError: insufficient capacity`): `suanpan check` printed a panic, the
+/// server lost that keystroke's findings. `format_grouped` now pads such a value with zeros
+/// itself. Minimal input below; the fuzzer's is
+/// `tests/fixtures/hostile/decimal-places-overflow.bin`.
+#[test]
+fn a_figure_with_more_places_than_a_u128_holds() {
+    let minimal = "支出1.123456789012345678901234元，其中：人员经费600000000000000元，公用经费300000000000000元。";
+    checks::check_analyze(minimal, true);
+    assert!(!suanpan::analyze(minimal).findings.is_empty());
+    let fuzzed = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/hostile/decimal-places-overflow.bin"),
+    )
+    .unwrap();
+    checks::check_analyze(&checks::text_of(&fuzzed), true);
+}
+
 #[test]
 fn analyze_corpus_replays() {
     for (name, bytes) in files("fuzz/corpus/analyze") {

@@ -434,7 +434,16 @@ pub fn format_grouped(value: Decimal, decimals: u32) -> String {
         .and_then(|k| v.mantissa().unsigned_abs().checked_mul(k))
         .filter(|_| decimals <= 38)
     else {
-        return group(&format!("{:.*}", decimals as usize, v.abs()), neg);
+        // More places than a u128 holds: more than Decimal's 28, so `v` has fewer places than
+        // asked and is padded with zeros. (Not `{:.N}`: rust_decimal panics for N over ~30.)
+        let mut s = v.abs().to_string();
+        let have = s.find('.').map_or(0, |p| s.len() - p - 1);
+        let pad = (decimals as usize).saturating_sub(have);
+        if have == 0 && pad > 0 {
+            s.push('.');
+        }
+        s.extend(std::iter::repeat_n('0', pad));
+        return group(&s, neg);
     };
     let d = decimals as usize; // ≤ 38 here, and m < 2^128 has at most 39 digits
     let mut digits = [0u8; 48]; // least significant first
@@ -577,10 +586,24 @@ mod tests {
             format_grouped(Decimal::MAX, 0),
             group(&Decimal::MAX.to_string(), false)
         );
-        // Beyond a u128's digits: Decimal's own formatting.
+        // Beyond a u128's digits: padded with zeros. rust_decimal's `{:.N}` panicked on the
+        // large ones (found by fuzzing: a 34-place figure in a sum).
         assert_eq!(
             format_grouped(Decimal::new(1, 28), 40),
             format!("0.{}1{}", "0".repeat(27), "0".repeat(12))
+        );
+        let max = "79,228,162,514,264,337,593,543,950,335";
+        assert_eq!(
+            format_grouped(Decimal::MAX, 34),
+            format!("{max}.{}", "0".repeat(34))
+        );
+        assert_eq!(
+            format_grouped(Decimal::MIN, 12),
+            format!("-{max}.{}", "0".repeat(12))
+        );
+        assert_eq!(
+            format_grouped(Decimal::from_str("1.5").unwrap(), 45),
+            format!("1.5{}", "0".repeat(44))
         );
     }
 
