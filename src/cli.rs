@@ -40,7 +40,38 @@ pub fn read_report(path: &str) -> Result<String, String> {
     })
 }
 
-/// Run `suanpan check`; returns the exit status (0 clean, 1 errors found, 2 usage or I/O error).
+/// Marker that makes `check` panic on a file containing it, with `SUANPAN_DEBUG` set (tests
+/// prove a panic does not reach the user).
+pub const DEBUG_PANIC_MARKER: &str = "<<suanpan-debug-panic>>";
+
+/// The findings of one file, or why there are none: a panic in the analysis (a bug) is caught
+/// here, so that one file cannot take the others' results with it. The panic hook is quieted
+/// meanwhile, unless `RUST_BACKTRACE` asks for the details.
+fn analyse(text: &str, options: &crate::Options, debug: bool) -> Result<Vec<Finding>, String> {
+    let quiet = std::env::var_os("RUST_BACKTRACE").is_none();
+    let hook = quiet.then(std::panic::take_hook);
+    if quiet {
+        std::panic::set_hook(Box::new(|_| {}));
+    }
+    let found = std::panic::catch_unwind(|| {
+        if debug && text.contains(DEBUG_PANIC_MARKER) {
+            panic!("a deliberate panic (SUANPAN_DEBUG)");
+        }
+        crate::engine::findings(text, options)
+    });
+    if let Some(hook) = hook {
+        std::panic::set_hook(hook);
+    }
+    found.map_err(|p| {
+        p.downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| p.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a panic".to_string())
+    })
+}
+
+/// Run `suanpan check`; returns the exit status (0 clean, 1 errors found, 2 usage or I/O error,
+/// or a file that could not be checked).
 pub fn check(
     paths: &[String],
     format: Format,
@@ -50,16 +81,25 @@ pub fn check(
 ) -> i32 {
     let mut checked = Vec::new();
     let mut io_error = false;
+    let debug = std::env::var_os("SUANPAN_DEBUG").is_some();
     for path in paths {
         match read_report(path) {
-            Ok(text) => {
-                let findings = crate::engine::findings(&text, options);
-                checked.push(Checked {
+            Ok(text) => match analyse(&text, options, debug) {
+                Ok(findings) => checked.push(Checked {
                     path: path.clone(),
                     text,
                     findings,
-                });
-            }
+                }),
+                Err(why) => {
+                    io_error = true;
+                    let _ = writeln!(
+                        err,
+                        "error: {path}: suanpan failed while checking this file ({why}). \
+                         This is a bug in suanpan: please report it with the file. \
+                         The other files were checked."
+                    );
+                }
+            },
             Err(msg) => {
                 io_error = true;
                 let _ = writeln!(err, "error: {msg}");

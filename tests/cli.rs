@@ -116,6 +116,33 @@ fn rules_and_lines(v: &Value) -> Vec<(String, u64, u64)> {
     out
 }
 
+/// A panic in the analysis of one file (a bug; forced here with `SUANPAN_DEBUG`) does not
+/// reach the user: a clear error names the file, the other files are checked and reported, and
+/// the exit status is 2.
+#[test]
+fn a_panic_in_one_file_is_an_error_for_that_file_only() {
+    let dir = scratch("panic");
+    let bad = write(&dir, "bad.txt", b"<<suanpan-debug-panic>>\n");
+    let slip = write(&dir, "slip.txt", SUM_SLIP.as_bytes());
+    let out = Command::new(BIN)
+        .args(["check", &bad, &slip])
+        .env("SUANPAN_DEBUG", "1")
+        .env_remove("RUST_BACKTRACE")
+        .output()
+        .expect("run suanpan");
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert_eq!(out.status.code(), Some(2), "{stdout}{stderr}");
+    assert!(stdout.contains("error[sum-mismatch]"), "{stdout}");
+    assert!(
+        stderr.contains("bad.txt: suanpan failed while checking this file"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked at"), "{stderr}");
+}
+
 #[test]
 fn exit_status_is_0_clean_1_error_0_warning_only_2_io() {
     let dir = scratch("exit");
