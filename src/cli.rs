@@ -62,12 +62,7 @@ fn analyse(text: &str, options: &crate::Options, debug: bool) -> Result<Vec<Find
     if let Some(hook) = hook {
         std::panic::set_hook(hook);
     }
-    found.map_err(|p| {
-        p.downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| p.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "a panic".to_string())
-    })
+    found.map_err(|p| crate::panic_text(&*p))
 }
 
 /// Run `suanpan check`; returns the exit status (0 clean, 1 errors found, 2 usage or I/O error,

@@ -36,3 +36,15 @@ pub use analysis::{
 pub use engine::debug_dump;
 pub use finding::{Applicability, Edit, Finding, Fix, Related, Severity};
 pub use text::Span;
+
+/// The text of a panic's payload, for the front ends, which catch panics so that one bug in the
+/// analysis costs a file's or a request's result and not the session.
+pub fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_string()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "a panic".to_string()
+    }
+}

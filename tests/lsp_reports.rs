@@ -54,6 +54,20 @@ fn pull_client(utf8: bool) -> Client {
     c
 }
 
+/// Opens `name`, a bundle of 25,001 reports (one slip, in the last), and asks for its
+/// diagnostics without waiting: the analysis takes long enough for what the test sends next to
+/// arrive while it runs. Returns the document's uri and the request's id.
+fn pull_a_large_bundle(c: &mut Client, name: &str) -> (String, i64) {
+    let u = uri(name);
+    let text = format!("{}{B}", A.repeat(25_000));
+    c.open(&u, &text, 1);
+    let id = c.send_request(
+        "textDocument/diagnostic",
+        json!({"textDocument": {"uri": u}}),
+    );
+    (u, id)
+}
+
 fn pull(c: &mut Client, u: &str, previous: Option<&Value>) -> Value {
     let mut p = json!({"textDocument": {"uri": u}});
     if let Some(id) = previous {
@@ -366,13 +380,7 @@ fn pull_racing_an_options_change_is_not_answered_clean() {
     let mut hits = 0;
     for round in 0..5 {
         let mut c = pull_client(false);
-        let u = uri(&format!("race-{round}.txt"));
-        let text = format!("{}{B}", A.repeat(25_000));
-        c.open(&u, &text, 1);
-        let id = c.send_request(
-            "textDocument/diagnostic",
-            json!({"textDocument": {"uri": u}}),
-        );
+        let (u, id) = pull_a_large_bundle(&mut c, &format!("race-{round}.txt"));
         c.notify(
             "workspace/didChangeConfiguration",
             json!({"settings": {"suanpan": {"assumedUnit": if round % 2 == 0 { "万元" } else { "元" }}}}),
@@ -400,13 +408,7 @@ fn pull_racing_an_options_change_is_not_answered_clean() {
 #[test]
 fn ok_pull_racing_a_no_op_settings_change() {
     let mut c = pull_client(false);
-    let u = uri("race-control.txt");
-    let text = format!("{}{B}", A.repeat(25_000));
-    c.open(&u, &text, 1);
-    let id = c.send_request(
-        "textDocument/diagnostic",
-        json!({"textDocument": {"uri": u}}),
-    );
+    let (_, id) = pull_a_large_bundle(&mut c, "race-control.txt");
     c.notify(
         "workspace/didChangeConfiguration",
         json!({"settings": {"suanpan": {}}}),
@@ -427,13 +429,7 @@ fn ok_pull_racing_a_no_op_settings_change() {
 #[test]
 fn ok_pulls_are_cancelled_and_refused_after_shutdown() {
     let mut c = pull_client(false);
-    let u = uri("cancel.txt");
-    let text = format!("{}{B}", A.repeat(25_000));
-    c.open(&u, &text, 1);
-    let id = c.send_request(
-        "textDocument/diagnostic",
-        json!({"textDocument": {"uri": u}}),
-    );
+    let (u, id) = pull_a_large_bundle(&mut c, "cancel.txt");
     c.notify("$/cancelRequest", json!({ "id": id }));
     let r = c.response(id);
     assert_eq!(r["error"]["code"], -32800, "{r}");

@@ -49,6 +49,10 @@ pub struct Ordered {
     pulls: Arc<Mutex<HashMap<Id, AbortHandle>>>,
 }
 
+fn parse<P: DeserializeOwned>(params: Option<Value>) -> Result<P, String> {
+    serde_json::from_value(params.unwrap_or(Value::Null)).map_err(|e| e.to_string())
+}
+
 impl Ordered {
     pub fn new(inner: LspService<Backend>) -> Ordered {
         let shared = inner.inner().shared.clone();
@@ -58,24 +62,7 @@ impl Ordered {
             pulls: Arc::default(),
         }
     }
-}
 
-/// The text of a panic payload.
-pub fn payload_text(p: &(dyn Any + Send)) -> String {
-    if let Some(s) = p.downcast_ref::<&str>() {
-        (*s).to_string()
-    } else if let Some(s) = p.downcast_ref::<String>() {
-        s.clone()
-    } else {
-        "a panic".to_string()
-    }
-}
-
-fn parse<P: DeserializeOwned>(params: Option<Value>) -> Result<P, String> {
-    serde_json::from_value(params.unwrap_or(Value::Null)).map_err(|e| e.to_string())
-}
-
-impl Ordered {
     fn sync(&self, method: &str, params: Option<Value>) {
         let s = &self.shared;
         let bad = |e: String| s.log(MessageType::ERROR, format!("{method}: invalid params: {e}"));
@@ -95,9 +82,7 @@ impl Ordered {
             _ => {}
         }
     }
-}
 
-impl Ordered {
     pub fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), ExitedError>> {
         self.inner.poll_ready(cx)
     }
@@ -113,7 +98,7 @@ impl Ordered {
             if let Err(p) = catch_unwind(AssertUnwindSafe(|| self.sync(&method, params))) {
                 self.shared.log(
                     MessageType::ERROR,
-                    format!("{method} panicked: {}", payload_text(&*p)),
+                    format!("{method} panicked: {}", crate::panic_text(&*p)),
                 );
             }
             return Box::pin(std::future::ready(None));
@@ -150,7 +135,7 @@ impl Ordered {
         let fut = match catch_unwind(AssertUnwindSafe(|| self.inner.call(req))) {
             Ok(fut) => fut,
             Err(p) => {
-                let msg = payload_text(&*p);
+                let msg = crate::panic_text(&*p);
                 return Box::pin(std::future::ready(
                     panic_response(&shared, &method, id, msg).map(Outgoing::Response),
                 ));
@@ -166,15 +151,12 @@ impl Ordered {
                 }
                 // The service has exited: nothing more is answered.
                 Ok(Err(_)) => None,
-                Err(p) => {
-                    panic_response(&shared, &method, id, payload_text(&*p)).map(Outgoing::Response)
-                }
+                Err(p) => panic_response(&shared, &method, id, crate::panic_text(&*p))
+                    .map(Outgoing::Response),
             }
         })
     }
-}
 
-impl Ordered {
     /// `textDocument/diagnostic`, answered here (see (3) above), under `catch_unwind`, until
     /// it is cancelled.
     fn pull(&self, id: Id, params: Option<Value>) -> BoxFuture<Option<Outgoing>> {
@@ -195,7 +177,7 @@ impl Ordered {
                     &shared,
                     "textDocument/diagnostic",
                     Some(id),
-                    payload_text(&*p),
+                    crate::panic_text(&*p),
                 )
                 .map(Outgoing::Response),
                 Err(_aborted) => Some(Outgoing::Response(Response::from_error(

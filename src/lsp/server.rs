@@ -445,7 +445,7 @@ impl Shared {
         };
         let job = if pending <= INLINE_ANALYSIS_BYTES {
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(work))
-                .map_err(|p| super::ordered::payload_text(&*p))
+                .map_err(|p| crate::panic_text(&*p))
         } else {
             tokio::task::spawn_blocking(work)
                 .await
@@ -661,7 +661,7 @@ const INLINE_ANALYSIS_BYTES: usize = 128 * 1024;
 
 fn panic_message(e: tokio::task::JoinError) -> String {
     match e.try_into_panic() {
-        Ok(p) => super::ordered::payload_text(&*p),
+        Ok(p) => crate::panic_text(&*p),
         Err(e) => e.to_string(),
     }
 }
@@ -799,8 +799,8 @@ impl LanguageServer for Backend {
         }
     }
 
+    // The exit code's flag is set by `ordered` when `shutdown` arrives (`shutdown_received`).
     async fn shutdown(&self) -> Result<()> {
-        self.shared.shutdown.store(true, Ordering::SeqCst);
         Ok(())
     }
 

@@ -80,7 +80,7 @@ pub fn stdout() -> Output {
         .name("suanpan-stdout".into())
         // Buffered: stdout is line-buffered, and a header's line breaks would flush it.
         .spawn(move || {
-            write_all(
+            write_frames(
                 rx,
                 std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock()),
             )
@@ -103,7 +103,7 @@ fn widen_pipe() {
     }
 }
 
-fn write_all(mut rx: mpsc::Receiver<Out>, mut w: impl Write) {
+fn write_frames(mut rx: mpsc::Receiver<Out>, mut w: impl Write) {
     fn frame(w: &mut impl Write, body: &[u8]) -> std::io::Result<()> {
         write!(w, "Content-Length: {}\r\n\r\n", body.len())?;
         w.write_all(body)
@@ -318,7 +318,7 @@ mod tests {
                 Ok(())
             }
         }
-        let writer = std::thread::spawn(move || write_all(rx, Sink(Vec::new(), written_tx)));
+        let writer = std::thread::spawn(move || write_frames(rx, Sink(Vec::new(), written_tx)));
         let rt = tokio::runtime::Builder::new_current_thread()
             .build()
             .unwrap();
