@@ -3,9 +3,10 @@
 
 use std::sync::Arc;
 
-// Maps keyed by labels (document text) keep std's randomly seeded hasher: a crafted document
-// must not be able to make its keys collide.
-use std::collections::HashMap;
+// Maps keyed by labels (document text) keep a randomly seeded hasher — a crafted document must
+// not be able to make its keys collide — but foldhash's, not std's SipHash (a twentieth of a
+// full analysis went to hashing).
+use foldhash::{HashMap, HashMapExt};
 
 use crate::analysis::{AmountInfo, Analysis, Heading, Options, Relation, Term as PubTerm};
 use crate::extract::words::Column;

@@ -143,12 +143,12 @@ fn remove_words(s: &mut String) {
 /// Normalise the text written before a figure. Reports repeat the same few dozen labels
 /// thousands of times, so results are remembered (per thread, bounded).
 pub fn normalize(raw: &str) -> Label {
-    // Keyed by document text: std's randomly seeded hasher, so that a crafted document cannot
+    // Keyed by document text: a randomly seeded hasher, so that a crafted document cannot
     // make its labels collide.
+    use foldhash::HashMap;
     use std::cell::RefCell;
-    use std::collections::HashMap;
     thread_local! {
-        static CACHE: RefCell<HashMap<String, Label>> = RefCell::new(HashMap::new());
+        static CACHE: RefCell<HashMap<String, Label>> = RefCell::new(HashMap::default());
     }
     if raw.len() > 200 {
         return normalize_uncached(raw);

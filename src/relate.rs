@@ -1092,9 +1092,9 @@ fn eval(e: &Expr, col: &mut dyn FnMut(usize) -> Option<Interval>) -> Option<Inte
 
 /// The same quantity stated twice: same label, same column, same dimension.
 fn same(doc: &Doc, out: &mut Vec<Check>) {
-    // Keyed by labels (document text): std's randomly seeded hasher.
-    let mut seen: std::collections::HashMap<(String, Column, Dimension), (usize, Term)> =
-        std::collections::HashMap::with_capacity(doc.facts.statements.len());
+    // Keyed by labels (document text): a randomly seeded hasher.
+    let mut seen: foldhash::HashMap<(String, Column, Dimension), (usize, Term)> =
+        foldhash::HashMapExt::with_capacity(doc.facts.statements.len());
     for (i, st) in doc.facts.statements.iter().enumerate() {
         if !quantity_label(&st.label) {
             continue;

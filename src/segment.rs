@@ -90,13 +90,49 @@ const CLAUSE_ENDS: &[char] = &['，', ',', '；', ';', '：', ':', '、'];
 /// Split `span` of `text` into sentences and clauses. `protected` are number spans inside
 /// which punctuation does not split (`478，297.24`).
 pub fn sentences(text: &str, block: usize, span: Span, protected: &[Span]) -> Vec<Sentence> {
+    let s = &text[span.start..span.end];
+    // Only punctuation splits: visit the characters whose first byte can start one (the
+    // full-width marks all start with 0xE3 or 0xEF) instead of decoding every character.
+    const SPLITS: [bool; 256] = {
+        let mut t = [false; 256];
+        let mut k = 0;
+        let firsts = [0xE3, 0xEF, b'!', b'?', b',', b';', b':'];
+        while k < firsts.len() {
+            t[firsts[k] as usize] = true;
+            k += 1;
+        }
+        t
+    };
+    let bytes = s.as_bytes();
+    let mut next = 0;
+    let starts = std::iter::from_fn(|| {
+        let i = next
+            + bytes
+                .get(next..)?
+                .iter()
+                .position(|&b| SPLITS[b as usize])?;
+        next = i + 1;
+        Some(i)
+    });
+    let candidates = starts.filter_map(|i| Some((i, s[i..].chars().next()?)));
+    split(text, block, span, protected, candidates)
+}
+
+/// `sentences`, visiting `candidates` — the characters of the span (offsets in it) that may be
+/// punctuation; any others in it are skipped.
+fn split(
+    text: &str,
+    block: usize,
+    span: Span,
+    protected: &[Span],
+    candidates: impl Iterator<Item = (usize, char)>,
+) -> Vec<Sentence> {
     let mut out = Vec::new();
     let mut clauses = Vec::new();
     let mut sent_start = span.start;
     let mut clause_start = span.start;
     let mut p = protected.partition_point(|s| s.end <= span.start);
-    let s = &text[span.start..span.end];
-    for (i, c) in s.char_indices() {
+    for (i, c) in candidates {
         let at = span.start + i;
         while p < protected.len() && protected[p].end <= at {
             p += 1;
@@ -573,4 +609,51 @@ fn push_table(
         rows,
         caption,
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Skipping to the bytes that may start punctuation splits as visiting every character.
+    #[test]
+    fn sentences_split_as_a_visit_of_every_character() {
+        let pieces = [
+            "支出",
+            "。",
+            "，",
+            ",",
+            "；",
+            ";",
+            "：",
+            ":",
+            "、",
+            "！",
+            "？",
+            "!",
+            "?",
+            "12",
+            "3，456",
+            "万元",
+            "项",
+            " ",
+            "\u{3000}",
+            "（一）",
+            "“",
+            "…",
+            "ｚ",
+            "€",
+            "a",
+        ];
+        let mut rng = crate::testing::Lcg::new(11);
+        for _ in 0..3_000 {
+            let text = rng.join(&pieces, 12);
+            let numbers = crate::extract::scan(&text);
+            let protected: Vec<Span> = numbers.iter().map(|n| n.span).collect();
+            let span = Span::new(0, text.len());
+            let fast = sentences(&text, 0, span, &protected);
+            let every = split(&text, 0, span, &protected, text.char_indices());
+            assert_eq!(format!("{fast:?}"), format!("{every:?}"), "{text:?}");
+        }
+    }
 }
