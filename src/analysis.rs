@@ -51,11 +51,30 @@ pub struct Relation {
     /// What it is checked against: the parts of a sum; part and whole of a share; current and
     /// base of a change or rate; the other statement of a quantity.
     pub parts: Vec<Term>,
-    /// The recomputed value, formatted in the target's unit.
-    pub expected: String,
+    /// The recomputed value, in the target's unit.
+    pub expected: Expected,
     pub holds: bool,
     /// Why a list was taken as complete, or other context worth showing.
     pub note: Option<String>,
+}
+
+/// A recomputed value as the target would write it (`1,001.50`, `12.35%`): kept as a number
+/// and formatted when shown, since most relations are never looked at (formatting every one
+/// was a twentieth of a full analysis).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Expected {
+    pub value: Decimal,
+    /// Decimal places shown.
+    pub decimals: u32,
+    /// A share or rate, shown with `%`.
+    pub percent: bool,
+}
+
+impl std::fmt::Display for Expected {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let digits = crate::extract::number::format_grouped(self.value, self.decimals);
+        write!(f, "{digits}{}", if self.percent { "%" } else { "" })
+    }
 }
 
 /// A heading of the report's outline (第一部分 / 一、/（一）/ 1.).

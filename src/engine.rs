@@ -8,7 +8,9 @@ use std::sync::Arc;
 // full analysis went to hashing).
 use foldhash::{HashMap, HashMapExt};
 
-use crate::analysis::{AmountInfo, Analysis, Heading, Options, Relation, Term as PubTerm};
+use crate::analysis::{
+    AmountInfo, Analysis, Expected, Heading, Options, Relation, Term as PubTerm,
+};
 use crate::extract::words::Column;
 use crate::extract::{self, Number};
 use crate::facts::{self, Facts, Role};
@@ -312,19 +314,18 @@ fn relations(doc: &Doc) -> Vec<Relation> {
             let target = pub_term(doc, &c.target)?;
             let unit_factor = doc.numbers[c.target.num].unit.factor();
             let decimals = doc.numbers[c.target.num].decimals.max(2);
-            let expected = match c.kind {
-                crate::analysis::RelationKind::Share | crate::analysis::RelationKind::Rate => {
-                    format!("{}%", rules::fmt_num(c.expected.mid(), decimals))
-                }
-                _ => rules::fmt_num(
+            let percent = matches!(
+                c.kind,
+                crate::analysis::RelationKind::Share | crate::analysis::RelationKind::Rate
+            );
+            let expected = Expected {
+                value: if percent || unit_factor.is_zero() {
                     c.expected.mid()
-                        / if unit_factor.is_zero() {
-                            rust_decimal::Decimal::ONE
-                        } else {
-                            unit_factor
-                        },
-                    decimals,
-                ),
+                } else {
+                    c.expected.mid() / unit_factor
+                },
+                decimals,
+                percent,
             };
             Some(Relation {
                 kind: c.kind,

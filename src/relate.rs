@@ -894,6 +894,10 @@ fn sum(doc: &Doc, list: &List, failed_changes: &HashSet<usize>, out: &mut Vec<Ch
 
 fn table_checks(doc: &Doc, t: usize, out: &mut Vec<Check>) {
     let table = &doc.tables[t];
+    // Each term and check names its row and column: made once per table, shared.
+    let row_labels: Vec<Arc<str>> = table.rows.iter().map(|r| r.label.as_str().into()).collect();
+    let headers: Vec<Arc<str>> = table.header.iter().map(|h| h.as_str().into()).collect();
+    let header = |c: usize| headers.get(c).map_or_else(|| "".into(), Arc::clone);
     let fig_of = |r: usize, c: usize| -> Option<Term> {
         let row = table.rows.get(r)?;
         let cell = row.cells.get(c)?;
@@ -916,7 +920,7 @@ fn table_checks(doc: &Doc, t: usize, out: &mut Vec<Check>) {
                 )?;
                 Some(Term {
                     num: i,
-                    label: row.label.as_str().into(),
+                    label: Arc::clone(&row_labels[r]),
                     iv,
                     coef: 1,
                     factor,
@@ -925,7 +929,7 @@ fn table_checks(doc: &Doc, t: usize, out: &mut Vec<Check>) {
             // An empty cell counts as 0.
             None => Some(Term {
                 num: usize::MAX,
-                label: row.label.as_str().into(),
+                label: Arc::clone(&row_labels[r]),
                 iv: zero,
                 coef: 1,
                 factor: table.factor,
@@ -971,10 +975,7 @@ fn table_checks(doc: &Doc, t: usize, out: &mut Vec<Check>) {
             let Some(v) = v else { continue };
             out.push(Check {
                 kind: RelationKind::Formula,
-                column: table
-                    .header
-                    .get(f.target)
-                    .map_or("".into(), |h| h.as_str().into()),
+                column: header(f.target),
                 verdict: if target.iv.meets(v) {
                     Verdict::Holds
                 } else {
@@ -1009,6 +1010,18 @@ fn table_checks(doc: &Doc, t: usize, out: &mut Vec<Check>) {
         .map(|r| label::canonical(&r.label))
         .collect();
     let labels: Vec<(usize, &str)> = canonical.iter().map(String::as_str).enumerate().collect();
+    // Rows by the code of their parent (the code without its last two digits), in order: a
+    // row's children found in one lookup, not a pass over the table per row.
+    let mut by_parent: foldhash::HashMap<&str, Vec<usize>> = Default::default();
+    for (i, row) in table.rows.iter().enumerate() {
+        if let Some(parent) = row
+            .code
+            .as_deref()
+            .and_then(|k| k.get(..k.len().checked_sub(2)?))
+        {
+            by_parent.entry(parent).or_default().push(i);
+        }
+    }
     let mut groups: Vec<(usize, Vec<usize>, String)> = Vec::new();
     for (r, row) in table.rows.iter().enumerate() {
         for (parts, name) in canon::in_rows(&canonical[r], &labels) {
@@ -1017,19 +1030,12 @@ fn table_checks(doc: &Doc, t: usize, out: &mut Vec<Check>) {
             }
         }
         if let Some(code) = &row.code {
-            let children: Vec<usize> = table
-                .rows
-                .iter()
-                .enumerate()
-                .filter(|(_, c)| {
-                    c.code
-                        .as_ref()
-                        .is_some_and(|k| k.len() == code.len() + 2 && k.starts_with(code.as_str()))
-                })
-                .map(|(i, _)| i)
-                .collect();
-            if !children.is_empty() {
-                groups.push((r, children, format!("科目编码 {code} 的下级科目之和")));
+            if let Some(children) = by_parent.get(code.as_str()) {
+                groups.push((
+                    r,
+                    children.clone(),
+                    format!("科目编码 {code} 的下级科目之和"),
+                ));
             }
         }
     }
@@ -1047,7 +1053,7 @@ fn table_checks(doc: &Doc, t: usize, out: &mut Vec<Check>) {
             let terms: Vec<Term> = terms.into_iter().filter(|t| t.num != usize::MAX).collect();
             out.push(Check {
                 kind: RelationKind::Sum,
-                column: table.header.get(c).map_or("".into(), |h| h.as_str().into()),
+                column: header(c),
                 verdict: if s.meets(total.iv) {
                     Verdict::Holds
                 } else {
@@ -1093,7 +1099,7 @@ fn eval(e: &Expr, col: &mut dyn FnMut(usize) -> Option<Interval>) -> Option<Inte
 /// The same quantity stated twice: same label, same column, same dimension.
 fn same(doc: &Doc, out: &mut Vec<Check>) {
     // Keyed by labels (document text): a randomly seeded hasher.
-    let mut seen: foldhash::HashMap<(String, Column, Dimension), (usize, Term)> =
+    let mut seen: foldhash::HashMap<(&str, Column, Dimension), (usize, Term)> =
         foldhash::HashMapExt::with_capacity(doc.facts.statements.len());
     for (i, st) in doc.facts.statements.iter().enumerate() {
         if !quantity_label(&st.label) {
@@ -1154,16 +1160,16 @@ fn same(doc: &Doc, out: &mut Vec<Check>) {
 
 /// The quantity a canonical label names: 收入总计 and 支出总计 are always equal, so 收、支总计
 /// states both.
-fn quantity_key(c: &str) -> String {
+fn quantity_key(c: &str) -> &str {
     match c {
         // A 预算说明 says 收、支总预算 (read as 收、支总 in the budget column) for it.
         "收、支总计" | "收支总计" | "收入总计" | "支出总计" | "收、支总" | "收支总" => {
-            "收支总计".into()
+            "收支总计"
         }
         "财政拨款收、支总计" | "财政拨款收支总计" | "财政拨款收入总计" | "财政拨款支出总计" => {
-            "财政拨款收支总计".into()
+            "财政拨款收支总计"
         }
-        _ => c.into(),
+        _ => c,
     }
 }
 

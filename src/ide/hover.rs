@@ -434,7 +434,11 @@ pub(crate) mod tests {
                 column: "决算".into(),
                 target: total.clone(),
                 parts: vec![a.clone(), b.clone()],
-                expected: "1,001.50".into(),
+                expected: crate::analysis::Expected {
+                    value: rust_decimal::Decimal::new(100150, 2),
+                    decimals: 2,
+                    percent: false,
+                },
                 holds: false,
                 note: Some("“其中”列举的两项视为完整。".into()),
             }],
