@@ -55,7 +55,7 @@ pub struct Relation {
     pub expected: Expected,
     pub holds: bool,
     /// Why a list was taken as complete, or other context worth showing.
-    pub note: Option<String>,
+    pub note: Option<Arc<str>>,
 }
 
 /// A recomputed value as the target would write it (`1,001.50`, `12.35%`): kept as a number

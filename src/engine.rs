@@ -308,40 +308,41 @@ fn pub_term(doc: &Doc, t: &relate::Term) -> Option<PubTerm> {
 }
 
 fn relations(doc: &Doc) -> Vec<Relation> {
-    doc.checks
-        .iter()
-        .filter_map(|c| {
-            let target = pub_term(doc, &c.target)?;
-            let unit_factor = doc.numbers[c.target.num].unit.factor();
-            let decimals = doc.numbers[c.target.num].decimals.max(2);
-            let percent = matches!(
-                c.kind,
-                crate::analysis::RelationKind::Share | crate::analysis::RelationKind::Rate
-            );
-            let expected = Expected {
-                value: if percent || unit_factor.is_zero() {
-                    c.expected.mid()
-                } else {
-                    c.expected.mid() / unit_factor
-                },
-                decimals,
-                percent,
-            };
-            Some(Relation {
-                kind: c.kind,
-                column: c.column.clone(),
-                target,
-                parts: c.terms.iter().filter_map(|t| pub_term(doc, t)).collect(),
-                expected,
-                holds: c.holds(),
-                note: c.note.clone(),
-            })
+    let mut out = Vec::with_capacity(doc.checks.len());
+    out.extend(doc.checks.iter().filter_map(|c| {
+        let target = pub_term(doc, &c.target)?;
+        let unit_factor = doc.numbers[c.target.num].unit.factor();
+        let decimals = doc.numbers[c.target.num].decimals.max(2);
+        let percent = matches!(
+            c.kind,
+            crate::analysis::RelationKind::Share | crate::analysis::RelationKind::Rate
+        );
+        let expected = Expected {
+            value: if percent || unit_factor.is_zero() {
+                c.expected.mid()
+            } else {
+                c.expected.mid() / unit_factor
+            },
+            decimals,
+            percent,
+        };
+        Some(Relation {
+            kind: c.kind,
+            column: c.column.clone(),
+            target,
+            parts: c.terms.iter().filter_map(|t| pub_term(doc, t)).collect(),
+            expected,
+            holds: c.holds(),
+            note: c.note.clone(),
         })
-        .collect()
+    }));
+    out
 }
 
 fn amounts(doc: &Doc) -> Vec<AmountInfo> {
-    let mut out: Vec<AmountInfo> = Vec::new();
+    // Sized once: grown by doubling, the vector was copied ~log n times into fresh memory.
+    let figs = doc.facts.statements.iter().map(|s| s.figs.len()).sum();
+    let mut out: Vec<AmountInfo> = Vec::with_capacity(figs);
     // One key per label and column, shared by every figure that states it.
     let mut keys: HashMap<(&str, Column), Arc<str>> =
         HashMap::with_capacity(doc.facts.statements.len());

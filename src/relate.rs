@@ -61,8 +61,8 @@ pub struct Check {
     /// What the target should be, in the target's own terms (base units, or % for ratios).
     pub expected: Interval,
     pub verdict: Verdict,
-    /// Why the relation applies (why a list is complete…).
-    pub note: Option<String>,
+    /// Why the relation applies (why a list is complete…); shared by the checks of one list.
+    pub note: Option<Arc<str>>,
     /// Further columns of the same relation that fail.
     pub also: Vec<String>,
 }
@@ -861,7 +861,7 @@ fn sum(doc: &Doc, list: &List, failed_changes: &HashSet<usize>, out: &mut Vec<Ch
             } else {
                 Verdict::Mismatch
             },
-            note: Some(note),
+            note: Some(note.into()),
             also: failing[1..]
                 .iter()
                 .map(|f| {
@@ -876,6 +876,10 @@ fn sum(doc: &Doc, list: &List, failed_changes: &HashSet<usize>, out: &mut Vec<Ch
         });
         return;
     }
+    let reason: Arc<str> = reason
+        .as_deref()
+        .unwrap_or("各项之和与合计一致（“其中”也可能只列部分项目）")
+        .into();
     for s in sums.iter().filter(|s| s.holds) {
         out.push(Check {
             kind: RelationKind::Sum,
@@ -884,9 +888,7 @@ fn sum(doc: &Doc, list: &List, failed_changes: &HashSet<usize>, out: &mut Vec<Ch
             terms: s.parts.clone(),
             expected: s.sum,
             verdict: Verdict::Holds,
-            note: reason
-                .clone()
-                .or_else(|| Some("各项之和与合计一致（“其中”也可能只列部分项目）".into())),
+            note: Some(Arc::clone(&reason)),
             also: Vec::new(),
         });
     }
@@ -984,11 +986,14 @@ fn table_checks(doc: &Doc, t: usize, out: &mut Vec<Check>) {
                 target,
                 terms,
                 expected: v,
-                note: Some(format!(
-                    "栏次公式 {}（{}行）",
-                    &doc.text[f.span.start..f.span.end],
-                    row.label
-                )),
+                note: Some(
+                    format!(
+                        "栏次公式 {}（{}行）",
+                        &doc.text[f.span.start..f.span.end],
+                        row.label
+                    )
+                    .into(),
+                ),
                 also: Vec::new(),
             });
         }
@@ -1022,11 +1027,11 @@ fn table_checks(doc: &Doc, t: usize, out: &mut Vec<Check>) {
             by_parent.entry(parent).or_default().push(i);
         }
     }
-    let mut groups: Vec<(usize, Vec<usize>, String)> = Vec::new();
+    let mut groups: Vec<(usize, Vec<usize>, Arc<str>)> = Vec::new();
     for (r, row) in table.rows.iter().enumerate() {
         for (parts, name) in canon::in_rows(&canonical[r], &labels) {
             if !parts.contains(&r) {
-                groups.push((r, parts, format!("按报表口径 {name}")));
+                groups.push((r, parts, format!("按报表口径 {name}").into()));
             }
         }
         if let Some(code) = &row.code {
@@ -1034,7 +1039,7 @@ fn table_checks(doc: &Doc, t: usize, out: &mut Vec<Check>) {
                 groups.push((
                     r,
                     children.clone(),
-                    format!("科目编码 {code} 的下级科目之和"),
+                    format!("科目编码 {code} 的下级科目之和").into(),
                 ));
             }
         }
@@ -1062,7 +1067,7 @@ fn table_checks(doc: &Doc, t: usize, out: &mut Vec<Check>) {
                 target: total,
                 terms,
                 expected: s,
-                note: Some(why.clone()),
+                note: Some(Arc::clone(&why)),
                 also: Vec::new(),
             });
         }

@@ -49,7 +49,7 @@ pub fn check(doc: &Doc, out: &mut Vec<Finding>) {
         };
         let msg = format!(
             "{}：{}列为 {}{}，按公式应为 {}{}",
-            c.note.clone().unwrap_or_default(),
+            c.note.as_deref().unwrap_or_default(),
             c.column,
             doc.digits(t.num),
             if pct { "%" } else { "" },

@@ -98,7 +98,7 @@ pub fn check(doc: &Doc, out: &mut Vec<Finding>) {
                 "按{}计算关系不成立，改为{}后成立（{}）",
                 old_unit,
                 new_unit,
-                c.note.clone().unwrap_or_else(|| c.column.to_string())
+                c.note.as_deref().unwrap_or(&c.column)
             ),
         };
         let msg = format!(
