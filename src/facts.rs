@@ -14,7 +14,7 @@ use rust_decimal::Decimal;
 
 use crate::extract::number::{Dimension, Number, Unit};
 use crate::extract::words::{column_of, compare_column, direction_suffix, Column, Direction};
-use crate::label::{self, Label, Level};
+use crate::label::{self, Level, SharedLabel};
 use crate::segment::{Block, BlockKind, Sentence};
 use crate::text::Span;
 
@@ -395,7 +395,7 @@ pub fn heading_label(text: &str, blocks: &[Block], b: usize) -> Option<String> {
         return None;
     }
     let t = &text[prev.span.start..prev.span.end];
-    let l = label::normalize(t);
+    let l = label::normalize_shared(t);
     let s = l
         .text
         .trim_end_matches("情况")
@@ -459,7 +459,7 @@ impl BlockReader<'_, '_> {
             let b = nums.partition_point(|&i| self.numbers[i].span.start < bs.end);
             money_units = money_of(&nums[a..b]);
         }
-        let mut head_label: Option<String> = None;
+        let mut head_label: Option<Arc<str>> = None;
         for (ci, clause) in s.clauses.iter().enumerate() {
             let a =
                 sentence_nums.partition_point(|&i| self.numbers[i].span.start < clause.span.start);
@@ -485,7 +485,7 @@ impl BlockReader<'_, '_> {
                     self.open_list(kind, clause.span);
                 } else if ctext.ends_with('中') && clause.end != '\0' {
                     // `公务用车运行维护费中，…`: a list whose total was stated before.
-                    let l = label::normalize(ctext.trim_end_matches('中'));
+                    let l = label::normalize_shared(ctext.trim_end_matches('中'));
                     if !label::is_generic(&l.text) {
                         if let Some(t) = self.stated_before(&l.text) {
                             self.open.push(OpenList {
@@ -502,7 +502,7 @@ impl BlockReader<'_, '_> {
                         }
                     }
                 } else if ci == 0 {
-                    let l = label::normalize(ctext);
+                    let l = label::normalize_shared(ctext);
                     if !label::is_generic(&l.text) {
                         head_label = Some(l.text);
                     }
@@ -534,7 +534,7 @@ impl BlockReader<'_, '_> {
                     dim,
                     factor,
                     inherited,
-                    head_label.as_deref(),
+                    head_label.as_ref(),
                 );
             }
             // `一等奖3项：a、b`: a colon right after a figure opens a list.
@@ -630,7 +630,7 @@ impl BlockReader<'_, '_> {
         dim: Dimension,
         factor: Decimal,
         inherited: bool,
-        head: Option<&str>,
+        head: Option<&Arc<str>>,
     ) {
         let n = &self.numbers[ni];
         let pre_t = trim_pre(pre);
@@ -705,7 +705,8 @@ impl BlockReader<'_, '_> {
             // be the last statement (其中：办公费…).
             let clause_start = n.full_span().start - clause_pre.len();
             let subject =
-                label::normalize(&self.text[clause_start..word.start.max(clause_start)]).text;
+                label::normalize_shared(&self.text[clause_start..word.start.max(clause_start)])
+                    .text;
             let names_other = !subject.is_empty()
                 && !label::is_generic(&subject)
                 && !["比", "较", "与", "同比", "相比"]
@@ -734,7 +735,7 @@ impl BlockReader<'_, '_> {
             self.attach(si, fig(Role::Change { dir, word }, column), head);
             return;
         }
-        let l = label::normalize(pre_t);
+        let l = label::normalize_shared(pre_t);
         // `比上年`, `较年初预算`, `比2023年的A`, `与上年决算数`: the value compared against.
         let is_base = ["比", "较", "与", "同比"]
             .iter()
@@ -762,16 +763,12 @@ impl BlockReader<'_, '_> {
         );
     }
 
-    fn value(&mut self, si: usize, f: Fig, l: Label, head: Option<&str>) {
+    fn value(&mut self, si: usize, f: Fig, l: SharedLabel, head: Option<&Arc<str>>) {
         let descriptive = l.text.starts_with("包括")
             || l.text.ends_with('等')
             || l.text.ends_with("等支出")
             || l.text.ends_with("等费用");
-        let mut text = if descriptive {
-            String::new()
-        } else {
-            l.text.clone()
-        };
+        let mut text = if descriptive { "".into() } else { l.text };
         if let Some(c) = self.cur {
             let st = &self.facts.statements[c];
             let same = text.is_empty() || label::is_generic(&text) || *text == *st.label;
@@ -782,9 +779,9 @@ impl BlockReader<'_, '_> {
         }
         if text.is_empty() || label::is_generic(&text) {
             let fallback = if self.first_in_block {
-                self.heading.clone().or(head.map(str::to_string))
+                self.heading.as_deref().map(Arc::from).or(head.cloned())
             } else {
-                head.map(str::to_string)
+                head.cloned()
             };
             if let Some(h) = fallback {
                 text = h;
@@ -794,7 +791,7 @@ impl BlockReader<'_, '_> {
     }
 
     /// Attach a figure to the current statement (or start an unlabeled one).
-    fn attach(&mut self, si: usize, f: Fig, head: Option<&str>) {
+    fn attach(&mut self, si: usize, f: Fig, head: Option<&Arc<str>>) {
         match self.cur {
             Some(c)
                 if !self.facts.statements[c].figs.iter().any(|g| {
@@ -806,21 +803,21 @@ impl BlockReader<'_, '_> {
             }
             _ => {
                 let label = if self.first_in_block {
-                    self.heading.clone()
+                    self.heading.as_deref().map(Arc::from)
                 } else {
                     None
                 }
-                .or(head.map(str::to_string))
-                .unwrap_or_default();
+                .or(head.cloned())
+                .unwrap_or_else(|| "".into());
                 self.new_statement(si, label, None, f);
             }
         }
     }
 
-    fn new_statement(&mut self, si: usize, label: String, level: Option<Level>, f: Fig) {
+    fn new_statement(&mut self, si: usize, label: Arc<str>, level: Option<Level>, f: Fig) {
         let idx = self.facts.statements.len();
         self.facts.statements.push(Statement {
-            label: label.into(),
+            label,
             level,
             block: self.block,
             sentence: si,

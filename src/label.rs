@@ -4,7 +4,7 @@
 //! may legitimately differ), and drops what only frames the figure: list markers, quotes, years,
 //! column words (决算数, 年初预算), verbs (安排, 使用, 为).
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use regex::Regex;
 
@@ -23,6 +23,25 @@ pub struct Label {
     pub text: String,
     pub level: Option<Level>,
     pub column: Option<Column>,
+}
+
+/// A label as statements hold it: the text shared, so that a remembered label is handed out
+/// (and made a statement's label) without copying it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SharedLabel {
+    pub text: Arc<str>,
+    pub level: Option<Level>,
+    pub column: Option<Column>,
+}
+
+impl From<Label> for SharedLabel {
+    fn from(l: Label) -> SharedLabel {
+        SharedLabel {
+            text: l.text.into(),
+            level: l.level,
+            column: l.column,
+        }
+    }
 }
 
 fn strip_re() -> &'static Regex {
@@ -140,24 +159,34 @@ fn remove_words(s: &mut String) {
     }
 }
 
-/// Normalise the text written before a figure. Reports repeat the same few dozen labels
-/// thousands of times, so results are remembered (per thread, bounded).
+/// Normalise the text written before a figure.
 pub fn normalize(raw: &str) -> Label {
+    let l = normalize_shared(raw);
+    Label {
+        text: l.text.to_string(),
+        level: l.level,
+        column: l.column,
+    }
+}
+
+/// `normalize`, the text shared. Reports repeat the same few dozen labels thousands of times,
+/// so results are remembered (per thread, bounded); a remembered one costs no copy.
+pub fn normalize_shared(raw: &str) -> SharedLabel {
     // Keyed by document text: a randomly seeded hasher, so that a crafted document cannot
     // make its labels collide.
     use foldhash::HashMap;
     use std::cell::RefCell;
     thread_local! {
-        static CACHE: RefCell<HashMap<String, Label>> = RefCell::new(HashMap::default());
+        static CACHE: RefCell<HashMap<String, SharedLabel>> = RefCell::new(HashMap::default());
     }
     if raw.len() > 200 {
-        return normalize_uncached(raw);
+        return normalize_uncached(raw).into();
     }
     CACHE.with(|c| {
         if let Some(l) = c.borrow().get(raw) {
             return l.clone();
         }
-        let l = normalize_uncached(raw);
+        let l = SharedLabel::from(normalize_uncached(raw));
         let mut c = c.borrow_mut();
         if c.len() >= 50_000 {
             c.clear();
