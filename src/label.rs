@@ -196,37 +196,85 @@ pub fn normalize_shared(raw: &str) -> SharedLabel {
     })
 }
 
+/// Placeholders for `FUNDS[i]` while column words are removed (`\u{E000}` and the index).
+const FUND_MARKS: [&str; 5] = [
+    "\u{E000}0",
+    "\u{E000}1",
+    "\u{E000}2",
+    "\u{E000}3",
+    "\u{E000}4",
+];
+
+/// Whether `strip_re` may match in `raw`: each of its alternatives needs a digit, a space or a
+/// quote, except the list markers, which are anchored at the start. Most labels have none of
+/// these, and a regex search costs more than this pass.
+fn may_strip(raw: &str) -> bool {
+    let marker_first = raw.chars().next().is_some_and(|c| {
+        matches!(
+            c,
+            '第' | '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十' | '（' | '('
+                | '①'..='⑳' | '㈠'..='㈩'
+        )
+    });
+    marker_first
+        || raw.chars().any(|c| {
+            c.is_ascii_digit()
+                || c.is_whitespace()
+                || matches!(
+                    c,
+                    '“' | '”' | '"' | '\'' | '‘' | '’' | '《' | '》' | '「' | '」' | '『' | '』'
+                )
+        })
+}
+
 fn normalize_uncached(raw: &str) -> Label {
-    let mut s = strip_re().replace_all(raw, "").into_owned();
+    let mut s = if may_strip(raw) {
+        strip_re().replace_all(raw, "").into_owned()
+    } else {
+        raw.to_string()
+    };
     let mut level = None;
-    for (mark, l) in [
-        ("（类）", Level::Lei),
-        ("(类)", Level::Lei),
-        ("（款）", Level::Kuan),
-        ("(款)", Level::Kuan),
-        ("（项）", Level::Xiang),
-        ("(项)", Level::Xiang),
-    ] {
-        if s.contains(mark) {
-            level = Some(l);
-            s = s.replace(mark, "");
+    // Every level mark has one of these; one pass rules most labels out.
+    if s.contains(['类', '款', '项']) {
+        for (mark, l) in [
+            ("（类）", Level::Lei),
+            ("(类)", Level::Lei),
+            ("（款）", Level::Kuan),
+            ("(款)", Level::Kuan),
+            ("（项）", Level::Xiang),
+            ("(项)", Level::Xiang),
+        ] {
+            if s.contains(mark) {
+                level = Some(l);
+                s = s.replace(mark, "");
+            }
         }
     }
     let column = column_of(&s);
-    // Fund names keep their 预算 (一般公共预算财政拨款 is a qualifier, not a column).
-    let has_fund = FUNDS.iter().any(|f| s.contains(f));
-    for (i, f) in FUNDS.iter().enumerate().filter(|_| has_fund) {
-        s = s.replace(f, &format!("\u{E000}{i}"));
+    // Fund names keep their 预算 (一般公共预算财政拨款 is a qualifier, not a column). Every
+    // fund name has 预算, and a name absent is left as it is (no name holds another).
+    let has_fund = s.contains("预算") && FUNDS.iter().any(|f| s.contains(f));
+    if has_fund {
+        for (f, mark) in FUNDS.iter().zip(FUND_MARKS) {
+            if s.contains(f) {
+                s = s.replace(f, mark);
+            }
+        }
     }
     remove_words(&mut s);
-    for (i, f) in FUNDS.iter().enumerate().filter(|_| has_fund) {
-        s = s.replace(&format!("\u{E000}{i}"), f);
+    if has_fund {
+        for (f, mark) in FUNDS.iter().zip(FUND_MARKS) {
+            if s.contains(mark) {
+                s = s.replace(mark, f);
+            }
+        }
     }
-    s = s
-        .trim_matches(|c: char| {
-            c == '：' || c == ':' || c == '，' || c == '(' || c == '（' || c == ')' || c == '）'
-        })
-        .to_string();
+    let trimmed = s.trim_matches(|c: char| {
+        c == '：' || c == ':' || c == '，' || c == '(' || c == '（' || c == ')' || c == '）'
+    });
+    if trimmed.len() != s.len() {
+        s = trimmed.to_string();
+    }
     loop {
         let before = s.len();
         for t in TRAILING {
@@ -276,6 +324,150 @@ pub fn canonical(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `normalize_uncached` as it was before its shortcuts: what they must not change.
+    fn reference(raw: &str) -> Label {
+        let mut s = strip_re().replace_all(raw, "").into_owned();
+        let mut level = None;
+        for (mark, l) in [
+            ("（类）", Level::Lei),
+            ("(类)", Level::Lei),
+            ("（款）", Level::Kuan),
+            ("(款)", Level::Kuan),
+            ("（项）", Level::Xiang),
+            ("(项)", Level::Xiang),
+        ] {
+            if s.contains(mark) {
+                level = Some(l);
+                s = s.replace(mark, "");
+            }
+        }
+        let column = column_of(&s);
+        // Fund names keep their 预算 (一般公共预算财政拨款 is a qualifier, not a column).
+        let has_fund = FUNDS.iter().any(|f| s.contains(f));
+        for (i, f) in FUNDS.iter().enumerate().filter(|_| has_fund) {
+            s = s.replace(f, &format!("\u{E000}{i}"));
+        }
+        remove_words(&mut s);
+        for (i, f) in FUNDS.iter().enumerate().filter(|_| has_fund) {
+            s = s.replace(&format!("\u{E000}{i}"), f);
+        }
+        s = s
+            .trim_matches(|c: char| {
+                c == '：' || c == ':' || c == '，' || c == '(' || c == '（' || c == ')' || c == '）'
+            })
+            .to_string();
+        loop {
+            let before = s.len();
+            for t in TRAILING {
+                if s.len() > t.len() && s.ends_with(t) {
+                    s.truncate(s.len() - t.len());
+                }
+            }
+            if s.len() == before {
+                break;
+            }
+        }
+        if TRAILING.contains(&s.as_str()) {
+            s.clear();
+        }
+        Label {
+            text: s,
+            level,
+            column,
+        }
+    }
+
+    #[test]
+    fn shortcuts_change_no_label() {
+        assert!(FUNDS.iter().all(|f| f.contains("预算")));
+        assert!(FUNDS
+            .iter()
+            .all(|f| FUNDS.iter().all(|g| f == g || !f.contains(g))));
+        assert_eq!(FUNDS.len(), FUND_MARKS.len());
+        for (i, m) in FUND_MARKS.iter().enumerate() {
+            assert_eq!(*m, format!("\u{E000}{i}"));
+        }
+        let mut pieces: Vec<&str> = vec![
+            "第一部分",
+            "第十",
+            "部分",
+            "一、",
+            "十二、",
+            "、",
+            "（一）",
+            "(二)",
+            "（",
+            "(",
+            "）",
+            ")",
+            "(1)",
+            "（12）",
+            "1.",
+            "2．",
+            "3、",
+            "①",
+            "⑳",
+            "㈠",
+            "㈩",
+            "2021",
+            "2021年",
+            "年",
+            "度",
+            "年度",
+            "12月",
+            "月",
+            "份",
+            "31日",
+            "日",
+            "0",
+            "7",
+            "“",
+            "”",
+            "\"",
+            "'",
+            "‘",
+            "’",
+            "《",
+            "》",
+            "「",
+            "」",
+            "『",
+            "』",
+            " ",
+            "\u{3000}",
+            "\t",
+            "\u{a0}",
+            "\n",
+            "（类）",
+            "(款)",
+            "（项）",
+            "类",
+            "款",
+            "项",
+            "\u{E000}",
+            "：",
+            ":",
+            "，",
+            "支出",
+            "收入",
+            "财政拨款",
+            "基本",
+            "一般",
+            "公共",
+            "基金",
+        ];
+        pieces.extend(FUNDS);
+        pieces.extend(COLUMN_WORDS);
+        pieces.extend(FILLERS);
+        pieces.extend(TRAILING);
+        pieces.extend(GENERIC);
+        let mut rng = crate::testing::Lcg::new(11);
+        for k in 0..40_000 {
+            let s = rng.join(&pieces, 1 + k % 7);
+            assert_eq!(normalize_uncached(&s), reference(&s), "{s:?}");
+        }
+    }
 
     #[test]
     fn words_are_removed_as_by_one_replace_per_word() {
