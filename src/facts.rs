@@ -635,7 +635,7 @@ impl BlockReader<'_, '_> {
         let n = &self.numbers[ni];
         let pre_t = trim_pre(pre);
         let clause_t = trim_pre(clause_pre);
-        let column_named = column_of(pre_t).is_some();
+        let column_named = column_of_pre(pre_t).is_some();
         let fig = |role, column| Fig {
             num: ni,
             role,
@@ -835,6 +835,32 @@ impl BlockReader<'_, '_> {
             }
         }
     }
+}
+
+/// `column_of(pre)`, remembered per thread (bounded): the texts before figures repeat
+/// (`，年初预算`, `，比上年`), and finding their column words costs several hundred instructions.
+fn column_of_pre(pre: &str) -> Option<Column> {
+    // Keyed by document text: a randomly seeded hasher, as for `label::normalize`.
+    use foldhash::HashMap;
+    use std::cell::RefCell;
+    thread_local! {
+        static CACHE: RefCell<HashMap<Box<str>, Option<Column>>> = RefCell::new(HashMap::default());
+    }
+    if pre.len() > 200 {
+        return column_of(pre);
+    }
+    CACHE.with(|c| {
+        if let Some(&col) = c.borrow().get(pre) {
+            return col;
+        }
+        let col = column_of(pre);
+        let mut c = c.borrow_mut();
+        if c.len() >= 50_000 {
+            c.clear();
+        }
+        c.insert(pre.into(), col);
+        col
+    })
 }
 
 /// What a change or rate in `clause` compares against: named in the clause (`比年初预算`,
