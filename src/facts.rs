@@ -8,12 +8,14 @@
 //! found here too (`List`), within a sentence, and across paragraphs when an opener such as
 //! `其中：` or `主要用于以下方面：` ends its paragraph.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use rust_decimal::Decimal;
 
 use crate::extract::number::{Dimension, Number, Unit};
-use crate::extract::words::{column_of, compare_column, direction_suffix, Column, Direction};
+use crate::extract::words::{
+    column_of, compare_column, direction_suffix, Column, Direction, DIRECTION_WORDS,
+};
 use crate::label::{self, Level, SharedLabel};
 use crate::segment::{Block, BlockKind, Sentence};
 use crate::text::Span;
@@ -150,7 +152,25 @@ fn is_amount(n: &Number) -> bool {
 }
 
 fn trim_pre(s: &str) -> &str {
+    // Most texts neither start nor end with a space, and no space is above U+3000: a look at
+    // the two ends tells, cheaper than a trim from both.
+    let space = |c: Option<char>| c.is_some_and(|c| c <= '\u{3000}' && c.is_whitespace());
+    if !space(s.chars().next()) && !space(s.chars().next_back()) {
+        return s;
+    }
     s.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}')
+}
+
+/// `s.trim_end_matches(word)`: the same, without a substring searcher (costly to build for
+/// the short texts here).
+fn trim_end_word<'a>(mut s: &'a str, word: &str) -> &'a str {
+    if word.is_empty() {
+        return s;
+    }
+    while let Some(rest) = s.strip_suffix(word) {
+        s = rest;
+    }
+    s
 }
 
 const OPENER_ENDINGS: &[&str] = &[
@@ -170,7 +190,13 @@ const OPENER_ENDINGS: &[&str] = &[
 fn opener_kind(clause_text: &str) -> Option<Opener> {
     let t = trim_pre(clause_text);
     let t = t.trim_end_matches(['（', '(', '）', ')']);
-    if t.starts_with("其中") || OPENER_ENDINGS.iter().any(|w| t.ends_with(w)) {
+    // An ending is compared only where the last characters agree (cheaper than a memcmp).
+    let last = t.chars().next_back();
+    if t.starts_with("其中")
+        || OPENER_ENDINGS
+            .iter()
+            .any(|w| w.chars().next_back() == last && t.ends_with(w))
+    {
         return Some(Opener::Qizhong);
     }
     None
@@ -283,8 +309,12 @@ pub fn read_block(
         share_whole: None,
         block_span: block.span,
     };
+    // The paragraph's figures: a sentence's are looked for among these, not the document's.
+    let a = nums.partition_point(|&i| numbers[i].span.start < block.span.start);
+    let b = nums.partition_point(|&i| numbers[i].span.start < block.span.end);
+    let block_nums = &nums[a..b];
     for (k, s) in sentences.iter().enumerate() {
-        reader.sentence(first_sentence + k, s, nums);
+        reader.sentence(first_sentence + k, s, nums, block_nums);
     }
     let external = std::mem::take(&mut reader.external);
     let mut pending = Vec::new();
@@ -396,11 +426,9 @@ pub fn heading_label(text: &str, blocks: &[Block], b: usize) -> Option<String> {
     }
     let t = &text[prev.span.start..prev.span.end];
     let l = label::normalize_shared(t);
-    let s = l
-        .text
-        .trim_end_matches("情况")
-        .trim_end_matches("说明")
-        .trim_end_matches("决算")
+    let s = ["情况", "说明", "决算"]
+        .iter()
+        .fold(&*l.text, |s, w| trim_end_word(s, w))
         .to_string();
     (!label::is_generic(&s)).then_some(s)
 }
@@ -435,13 +463,20 @@ impl BlockReader<'_, '_> {
         found.then_some(EXTERNAL | (self.external.len() - 1))
     }
 
-    fn sentence(&mut self, si: usize, s: &Sentence, nums: &[usize]) {
+    /// `block_nums`: the part of `nums` (all amounts, by position) within the paragraph.
+    fn sentence(&mut self, si: usize, s: &Sentence, nums: &[usize], block_nums: &[usize]) {
         let text = self.text;
         // The unit of bare numbers in this sentence: the nearest money unit written in it.
-        let sentence_nums: Vec<usize> = {
-            let a = nums.partition_point(|&i| self.numbers[i].span.start < s.span.start);
-            let b = nums.partition_point(|&i| self.numbers[i].span.start < s.span.end);
-            nums[a..b].to_vec()
+        let sentence_nums: &[usize] = {
+            let bs = self.block_span;
+            let pool = if bs.start <= s.span.start && s.span.end <= bs.end {
+                block_nums
+            } else {
+                nums
+            };
+            let a = pool.partition_point(|&i| self.numbers[i].span.start < s.span.start);
+            let b = pool.partition_point(|&i| self.numbers[i].span.start < s.span.end);
+            &pool[a..b]
         };
         let money_of = |idx: &[usize]| -> Vec<(usize, u32)> {
             idx.iter()
@@ -451,13 +486,10 @@ impl BlockReader<'_, '_> {
                 })
                 .collect()
         };
-        let mut money_units = money_of(&sentence_nums);
+        let mut money_units = money_of(sentence_nums);
         if money_units.is_empty() {
             // `…7,630.77万元，占…。较上年增加442.12，增长6.15%。`: the paragraph's unit.
-            let bs = self.block_span;
-            let a = nums.partition_point(|&i| self.numbers[i].span.start < bs.start);
-            let b = nums.partition_point(|&i| self.numbers[i].span.start < bs.end);
-            money_units = money_of(&nums[a..b]);
+            money_units = money_of(block_nums);
         }
         let mut head_label: Option<Arc<str>> = None;
         for (ci, clause) in s.clauses.iter().enumerate() {
@@ -465,7 +497,7 @@ impl BlockReader<'_, '_> {
                 sentence_nums.partition_point(|&i| self.numbers[i].span.start < clause.span.start);
             let b =
                 sentence_nums.partition_point(|&i| self.numbers[i].span.start < clause.span.end);
-            let in_clause: Vec<usize> = sentence_nums[a..b].to_vec();
+            let in_clause = &sentence_nums[a..b];
             let ctext = &text[clause.span.start..clause.span.end];
             if in_clause.is_empty() {
                 // `基本支出X万元，按经济分类：…`: a colon after a statement of this sentence.
@@ -511,7 +543,7 @@ impl BlockReader<'_, '_> {
                 continue;
             }
             let mut prev_end = clause.span.start;
-            for &ni in &in_clause {
+            for &ni in in_clause {
                 let n = &self.numbers[ni];
                 let full = n.full_span();
                 let pre = &text[prev_end.min(full.start)..full.start];
@@ -653,12 +685,9 @@ impl BlockReader<'_, '_> {
                 .filter(|&p| !clause_t[p..].starts_with("占比"))
             {
                 let denom = &clause_t[p + '占'.len_utf8()..];
-                let denom = denom
-                    .trim_end_matches('的')
-                    .trim_end_matches("比重")
-                    .trim_end_matches("比例")
-                    .trim_end_matches('为')
-                    .trim_end_matches("的");
+                let denom = denom.trim_end_matches('的');
+                let denom = trim_end_word(trim_end_word(denom, "比重"), "比例");
+                let denom = trim_end_word(denom.trim_end_matches('为'), "的");
                 // A figure of the whole written inside the share clause.
                 let denom_value = self
                     .share_whole
@@ -695,7 +724,8 @@ impl BlockReader<'_, '_> {
             return;
         }
         // A count or amount inside `占全部项目13个的…`: the whole of a share.
-        if clause_t.contains('占') {
+        // (A char search: `contains('占')` builds a substring searcher.)
+        if clause_t.find('占').is_some() {
             self.share_whole = Some((ni, n.full_span().start - clause_pre.len()));
             return;
         }
@@ -866,10 +896,7 @@ fn column_of_pre(pre: &str) -> Option<Column> {
 /// What a change or rate in `clause` compares against: named in the clause (`比年初预算`,
 /// `较上年`), else the column of a base the statement already has, else the prior year.
 fn comparison_column(clause: &str, st: Option<&Statement>) -> Column {
-    let named = ["比", "较", "与", "同比", "上年", "年初", "预算"]
-        .iter()
-        .any(|w| clause.contains(w));
-    if named {
+    if names_comparison(clause) {
         return compare_column(clause);
     }
     st.and_then(|s| {
@@ -878,6 +905,18 @@ fn comparison_column(clause: &str, st: Option<&Statement>) -> Column {
             .find(|c| *c != Column::Current && *c != Column::AnyBudget)
     })
     .unwrap_or(Column::Prior)
+}
+
+/// Whether `clause` holds 比, 较, 与, 同比, 上年, 年初 or 预算: one pass over its characters
+/// rather than a substring search per word (同比 holds 比).
+fn names_comparison(clause: &str) -> bool {
+    let mut prev = '\0';
+    clause.chars().any(|c| {
+        let named = matches!(c, '比' | '较' | '与')
+            || matches!((prev, c), ('上', '年') | ('年', '初') | ('预', '算'));
+        prev = c;
+        named
+    })
 }
 
 /// The effective unit of a figure: its own, or for a bare amount the nearest money unit of
@@ -896,9 +935,27 @@ fn effective_unit(n: &Number, money_units: &[(usize, u32)]) -> (Dimension, Decim
 }
 
 fn strip_numbers(s: &str) -> String {
+    // Most denominators have no figure in them: copied whole.
+    if !s.contains(|c: char| c.is_ascii_digit() || c == '.' || c == ',') {
+        return s.to_string();
+    }
     s.chars()
         .filter(|c| !c.is_ascii_digit() && *c != '.' && *c != ',')
         .collect()
+}
+
+/// The last characters of the direction words.
+fn direction_ends() -> &'static [char] {
+    static ENDS: OnceLock<Vec<char>> = OnceLock::new();
+    ENDS.get_or_init(|| {
+        let mut ends: Vec<char> = DIRECTION_WORDS
+            .iter()
+            .filter_map(|(w, _)| w.chars().next_back())
+            .collect();
+        ends.sort_unstable();
+        ends.dedup();
+        ends
+    })
 }
 
 /// The direction word right before a figure (`减少93,157.14`, `下降 16.9%`, `增幅为2%`,
@@ -919,6 +976,14 @@ fn direction_before(text: &str, pre: &str, n: &Number) -> Option<(Direction, Spa
         if let Some(s) = t.strip_suffix(suffix) {
             t = s.trim_end();
         }
+    }
+    // Most texts end in no direction word's last character: ruled out before the words.
+    if !t
+        .chars()
+        .next_back()
+        .is_some_and(|c| direction_ends().contains(&c))
+    {
+        return None;
     }
     let (dir, len) = direction_suffix(t)?;
     // 增/减 alone is a direction (减0.04万元), but not inside 新增 or 净减.
@@ -1066,6 +1131,44 @@ pub fn add_tables(
                     figs,
                     table: Some((t, r, 0)),
                 });
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_space_above_u3000() {
+        // What `trim_pre`'s look at the two ends relies on.
+        assert!(('\u{3001}'..=char::MAX).all(|c| !c.is_whitespace()));
+    }
+
+    #[test]
+    fn shortcuts_read_as_the_plain_searches() {
+        let pieces = [
+            "比", "较", "与", "同", "上", "年", "初", "预", "算", "同比", "上年", "年初", "预算",
+            "比重", "比例", "情况", "说明", "决算", "的", "为", "重", "例", "支出", " ",
+            "\u{3000}", "\t", "\u{a0}", "\u{2003}", "a", "1", "，",
+        ];
+        let words = ["比", "较", "与", "同比", "上年", "年初", "预算"];
+        let mut rng = crate::testing::Lcg::new(5);
+        for k in 0..20_000 {
+            let s = rng.join(&pieces, k % 8);
+            assert_eq!(
+                names_comparison(&s),
+                words.iter().any(|w| s.contains(w)),
+                "{s:?}"
+            );
+            assert_eq!(
+                trim_pre(&s),
+                s.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}'),
+                "{s:?}"
+            );
+            for w in ["比重", "比例", "情况", "说明", "决算", "的", ""] {
+                assert_eq!(trim_end_word(&s, w), s.trim_end_matches(w), "{s:?} {w:?}");
             }
         }
     }
