@@ -190,12 +190,12 @@ const OPENER_ENDINGS: &[&str] = &[
 fn opener_kind(clause_text: &str) -> Option<Opener> {
     let t = trim_pre(clause_text);
     let t = t.trim_end_matches(['（', '(', '）', ')']);
-    // An ending is compared only where the last characters agree (cheaper than a memcmp).
-    let last = t.chars().next_back();
+    // An ending is compared only where the last bytes agree (cheaper than a memcmp).
+    let last = t.as_bytes().last();
     if t.starts_with("其中")
         || OPENER_ENDINGS
             .iter()
-            .any(|w| w.chars().next_back() == last && t.ends_with(w))
+            .any(|w| w.as_bytes().last() == last && t.ends_with(w))
     {
         return Some(Opener::Qizhong);
     }
