@@ -128,7 +128,7 @@ fn split(
     candidates: impl Iterator<Item = (usize, char)>,
 ) -> Vec<Sentence> {
     let mut out = Vec::new();
-    let mut clauses = Vec::new();
+    let mut clauses = Pending::default();
     let mut sent_start = span.start;
     let mut clause_start = span.start;
     let mut p = protected.partition_point(|s| s.end <= span.start);
@@ -166,7 +166,7 @@ fn split(
                 out.push(Sentence {
                     block,
                     span: Span::new(sent_start, clause_start),
-                    clauses: std::mem::take(&mut clauses),
+                    clauses: clauses.take(),
                 });
                 sent_start = clause_start;
             }
@@ -182,14 +182,74 @@ fn split(
         out.push(Sentence {
             block,
             span: Span::new(sent_start, span.end),
-            clauses,
+            clauses: clauses.take(),
         });
     }
     out
 }
 
+/// The clauses of the sentence being split. They wait in an array and go to the heap once,
+/// at their exact number, when the sentence ends: a vector pushed to would be allocated and
+/// then grown (copied) for most sentences.
+struct Pending {
+    first: [Clause; Pending::INLINE],
+    len: usize,
+    /// All the clauses, once there are more than `INLINE`.
+    spilled: Vec<Clause>,
+}
+
+impl Default for Pending {
+    fn default() -> Self {
+        let none = Clause {
+            span: Span::new(0, 0),
+            end: '\0',
+        };
+        Pending {
+            first: [none; Pending::INLINE],
+            len: 0,
+            spilled: Vec::new(),
+        }
+    }
+}
+
+impl Pending {
+    const INLINE: usize = 16;
+
+    fn push(&mut self, c: Clause) {
+        if self.len < Self::INLINE {
+            self.first[self.len] = c;
+        } else {
+            if self.len == Self::INLINE {
+                self.spilled.reserve(2 * Self::INLINE);
+                self.spilled.extend_from_slice(&self.first);
+            }
+            self.spilled.push(c);
+        }
+        self.len += 1;
+    }
+
+    fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    fn take(&mut self) -> Vec<Clause> {
+        let out = if self.len <= Self::INLINE {
+            self.first[..self.len].to_vec()
+        } else {
+            std::mem::take(&mut self.spilled)
+        };
+        self.len = 0;
+        out
+    }
+}
+
 fn han_numeral(c: char) -> bool {
-    "一二三四五六七八九十百零".contains(c)
+    // A `match`, not `"一二…".contains(c)`: that runs a char searcher (100+ instructions) for
+    // every character `marker` looks at.
+    matches!(
+        c,
+        '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十' | '百' | '零'
+    )
 }
 
 /// The marker a line starts with (after leading spaces), if any.
@@ -318,7 +378,7 @@ pub struct Line {
 }
 
 fn classify(line: &str) -> LineKind {
-    let t = line.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}');
+    let t = trim_end_ws(trim_start_ws(line, false), false);
     if t.is_empty() {
         if line.starts_with('\t') && line.contains('\u{3000}') {
             // A Word cell holding only a full-width space: an empty cell.
@@ -332,23 +392,36 @@ fn classify(line: &str) -> LineKind {
     if t.starts_with('|') && t.len() > 1 {
         return LineKind::Pipe;
     }
-    if line.split('\t').filter(|c| !c.trim().is_empty()).count() >= 2 {
+    // Without a tab the line is one piece (memchr rather than splitting every line).
+    if memchr::memchr(b'\t', line.as_bytes()).is_some()
+        && line.split('\t').filter(|c| !c.trim().is_empty()).count() >= 2
+    {
         return LineKind::Tsv;
     }
     LineKind::Text
 }
 
 pub fn lines(text: &str) -> Vec<Line> {
-    let mut out = Vec::new();
-    let mut start = 0;
-    for piece in text.split_inclusive('\n') {
-        let content = piece.strip_suffix('\n').unwrap_or(piece);
+    // The pieces of `split_inclusive('\n')`, found with memchr (a `char` pattern stops at
+    // every byte of Chinese text that ends like `\n` does not, but its searcher costs more per
+    // line); counted first so the vector is allocated once.
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(memchr::memchr_iter(b'\n', bytes).count() + 1);
+    let line = |start: usize, end: usize| {
+        let content = &text[start..end];
         let content = content.strip_suffix('\r').unwrap_or(content);
-        out.push(Line {
+        Line {
             span: Span::new(start, start + content.len()),
             kind: classify(content),
-        });
-        start += piece.len();
+        }
+    };
+    let mut start = 0;
+    for nl in memchr::memchr_iter(b'\n', bytes) {
+        out.push(line(start, nl));
+        start = nl + 1;
+    }
+    if start < text.len() {
+        out.push(line(start, text.len()));
     }
     out
 }
@@ -405,19 +478,81 @@ const MID_PHRASE: &[&str] = &[
 
 const TERMINATORS: &[char] = &['。', '；', ';', '：', ':', '！', '？', '!', '?'];
 
+/// Whether `c` is trimmed: whitespace (`\u{3000}` included), and `|` when `pipe`.
+fn is_pad(c: char, pipe: bool) -> bool {
+    c.is_whitespace() || (pipe && c == '|')
+}
+
+/// Whether a character whose first byte is `lead` (not ASCII) may be whitespace: only U+0085
+/// and U+00A0 (C2), U+1680 (E1), U+2000–U+205F (E2) and U+3000 (E3) are. Chinese text (E4–E9)
+/// and full-width punctuation (EF) are ruled out from one byte, without decoding.
+fn may_be_space(lead: u8) -> bool {
+    matches!(lead, 0xC2 | 0xE1 | 0xE2 | 0xE3)
+}
+
+/// `s.trim_start_matches(|c| is_pad(c, pipe))`, deciding most characters from their first
+/// byte (every line and cell is trimmed, and `trim_matches` decodes and classifies each end).
+fn trim_start_ws(s: &str, pipe: bool) -> &str {
+    let mut t = s;
+    while let Some(&b) = t.as_bytes().first() {
+        if b >= 0x80 && !may_be_space(b) {
+            break;
+        }
+        match t.chars().next() {
+            Some(c) if is_pad(c, pipe) => t = &t[c.len_utf8()..],
+            _ => break,
+        }
+    }
+    t
+}
+
+/// `s.trim_end_matches(|c| is_pad(c, pipe))`, as `trim_start_ws`.
+fn trim_end_ws(s: &str, pipe: bool) -> &str {
+    let mut t = s;
+    while let Some(&b) = t.as_bytes().last() {
+        if b >= 0x80 {
+            // The last character's first byte: at most 3 continuation bytes before the end.
+            let tail = &t.as_bytes()[t.len().saturating_sub(4)..];
+            let lead = tail.iter().rev().find(|&&x| x & 0xC0 != 0x80);
+            if !lead.is_some_and(|&l| may_be_space(l)) {
+                break;
+            }
+        }
+        match t.chars().next_back() {
+            Some(c) if is_pad(c, pipe) => t = &t[..t.len() - c.len_utf8()],
+            _ => break,
+        }
+    }
+    t
+}
+
+/// `s.chars().count() <= n`, without counting a long paragraph: a character is 1 to 4 bytes.
+fn at_most_chars(s: &str, n: usize) -> bool {
+    s.len() <= n || (s.len() <= 4 * n && s.chars().count() <= n)
+}
+
 fn trim_span(text: &str, span: Span) -> Span {
     let s = &text[span.start..span.end];
-    let is_pad = |c: char| c.is_whitespace() || c == '\u{3000}' || c == '|';
-    let t = s.trim_start_matches(is_pad);
+    let t = trim_start_ws(s, true);
     let start = span.start + (s.len() - t.len());
-    let t = t.trim_end_matches(is_pad);
+    let t = trim_end_ws(t, true);
     Span::new(start, start + t.len())
 }
 
 /// Split a report into blocks (headings, paragraphs, tables) and its tables.
 pub fn blocks(text: &str, numbers: &[crate::extract::Number]) -> (Vec<Block>, Vec<RawTable>) {
     let lines = lines(text);
-    let mut blocks = Vec::new();
+    // Every block starts at a text line or at the first line of a run of table lines: their
+    // count bounds the number of blocks.
+    let starts = lines
+        .iter()
+        .enumerate()
+        .filter(|&(k, l)| {
+            l.kind == LineKind::Text
+                || (l.kind != LineKind::Blank && (k == 0 || lines[k - 1].kind != l.kind))
+        })
+        .count();
+    let mut blocks = Vec::with_capacity(starts);
     let mut tables = Vec::new();
     let mut i = 0;
     let mut last_text_line: Option<usize> = None;
@@ -433,7 +568,8 @@ pub fn blocks(text: &str, numbers: &[crate::extract::Number]) -> (Vec<Block>, Ve
                 let mut j = i;
                 while j < lines.len() {
                     if lines[j].kind == LineKind::TabCell {
-                        let mut row = Vec::new();
+                        // Rows of a table are mostly as wide as the one before.
+                        let mut row = Vec::with_capacity(rows.last().map_or(0, Vec::len));
                         while j < lines.len() && lines[j].kind == LineKind::TabCell {
                             row.push(trim_span(text, lines[j].span));
                             end = lines[j].span.end;
@@ -464,7 +600,8 @@ pub fn blocks(text: &str, numbers: &[crate::extract::Number]) -> (Vec<Block>, Ve
                 let kind = line.kind;
                 let start = line.span.start;
                 let mut end = line.span.end;
-                let mut rows = Vec::new();
+                let run = lines[i..].iter().take_while(|l| l.kind == kind).count();
+                let mut rows = Vec::with_capacity(run);
                 let mut j = i;
                 while j < lines.len() && lines[j].kind == kind {
                     let l = lines[j].span;
@@ -477,7 +614,6 @@ pub fn blocks(text: &str, numbers: &[crate::extract::Number]) -> (Vec<Block>, Ve
                         continue; // |---|---|
                     }
                     let sep = if kind == LineKind::Pipe { '|' } else { '\t' };
-                    let mut cells = Vec::new();
                     let mut at = l.start;
                     let body = if kind == LineKind::Pipe {
                         let lead = s.len() - s.trim_start().len();
@@ -488,6 +624,9 @@ pub fn blocks(text: &str, numbers: &[crate::extract::Number]) -> (Vec<Block>, Ve
                     } else {
                         s
                     };
+                    let mut cells = Vec::with_capacity(
+                        memchr::memchr_iter(sep as u8, body.as_bytes()).count() + 1,
+                    );
                     for cell in body.split(sep) {
                         cells.push(trim_span(text, Span::new(at, at + cell.len())));
                         at += cell.len() + 1;
@@ -519,8 +658,8 @@ pub fn blocks(text: &str, numbers: &[crate::extract::Number]) -> (Vec<Block>, Ve
                 let mut j = i + 1;
                 let mut count = 1;
                 while j < lines.len() && lines[j].kind == LineKind::Text {
-                    let prev = text[lines[j - 1].span.start..lines[j - 1].span.end]
-                        .trim_end_matches(|c: char| c.is_whitespace() || c == '\u{3000}');
+                    let prev =
+                        trim_end_ws(&text[lines[j - 1].span.start..lines[j - 1].span.end], false);
                     let next = &text[lines[j].span.start..lines[j].span.end];
                     let next_t = next.trim_start_matches([' ', '\u{3000}']);
                     // A line broken inside a sentence (PDF and Word exports): the next line
@@ -533,7 +672,7 @@ pub fn blocks(text: &str, numbers: &[crate::extract::Number]) -> (Vec<Block>, Ve
                         .starts_with(['，', ',', '。', '；', ';', '、', '）', ')', '%', '％'])
                         || (unterminated && starts_with_amount(next_t))
                         || (unterminated && MID_PHRASE.iter().any(|w| prev.ends_with(w)))
-                        || (unterminated && prev.chars().count() >= 35)
+                        || (unterminated && !at_most_chars(prev, 34))
                         // A list item per line: `…占71%；` then `资本性支出…` goes on the list.
                         || (prev.ends_with(['；', ';', '，', ','])
                             && marker(next, lines[j].span.start).is_none()
@@ -559,7 +698,7 @@ pub fn blocks(text: &str, numbers: &[crate::extract::Number]) -> (Vec<Block>, Ve
                             crate::extract::Dimension::Money | crate::extract::Dimension::Percent
                         )
                     });
-                let trimmed = body.trim_end_matches(|c: char| c.is_whitespace() || c == '\u{3000}');
+                let trimmed = trim_end_ws(body, false);
                 let heading = matches!(
                     m,
                     Some(Marker {
@@ -567,7 +706,7 @@ pub fn blocks(text: &str, numbers: &[crate::extract::Number]) -> (Vec<Block>, Ve
                         ..
                     })
                 ) || (count == 1
-                    && trimmed.chars().count() <= 40
+                    && at_most_chars(trimmed, 40)
                     && !has_amount
                     && !trimmed.ends_with(TERMINATORS)
                     && !trimmed.ends_with(['，', ',']));
@@ -614,6 +753,115 @@ fn push_table(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Characters at the edges of what the trims and line splits decide from one byte:
+    /// whitespace of every UTF-8 length, non-space characters sharing their first bytes, line
+    /// ends, tabs and pipes.
+    const EDGES: [&str; 26] = [
+        " ", "\t", "\n", "\r", "\r\n", "\u{b}", "\u{c}", "|", "\u{85}", "\u{a0}", "\u{a9}",
+        "\u{1680}", "\u{1681}", "\u{2000}", "\u{2028}", "\u{205f}", "€", "\u{3000}", "、",
+        "\u{feff}", "a", "1", "中", "，", "|--|", "一、",
+    ];
+
+    /// The old line split: `split_inclusive` and `trim_matches`.
+    fn lines_as_before(text: &str) -> Vec<(Span, LineKind)> {
+        let classify = |line: &str| {
+            let t = line.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}');
+            if t.is_empty() {
+                if line.starts_with('\t') && line.contains('\u{3000}') {
+                    return LineKind::TabCell;
+                }
+                return LineKind::Blank;
+            }
+            if line.starts_with('\t') {
+                return LineKind::TabCell;
+            }
+            if t.starts_with('|') && t.len() > 1 {
+                return LineKind::Pipe;
+            }
+            if line.split('\t').filter(|c| !c.trim().is_empty()).count() >= 2 {
+                return LineKind::Tsv;
+            }
+            LineKind::Text
+        };
+        let mut out = Vec::new();
+        let mut start = 0;
+        for piece in text.split_inclusive('\n') {
+            let content = piece.strip_suffix('\n').unwrap_or(piece);
+            let content = content.strip_suffix('\r').unwrap_or(content);
+            out.push((Span::new(start, start + content.len()), classify(content)));
+            start += piece.len();
+        }
+        out
+    }
+
+    /// Lines, trims and character counts deciding from bytes give what decoding gave.
+    #[test]
+    fn byte_level_lines_and_trims_match_char_level_ones() {
+        let mut rng = crate::testing::Lcg::new(5);
+        for round in 0..20_000 {
+            let text = rng.join(&EDGES, round % 9);
+            let new: Vec<(Span, LineKind)> =
+                lines(&text).iter().map(|l| (l.span, l.kind)).collect();
+            assert_eq!(new, lines_as_before(&text), "{text:?}");
+            let ws = |c: char| c.is_whitespace() || c == '\u{3000}';
+            let pad = |c: char| ws(c) || c == '|';
+            assert_eq!(
+                trim_end_ws(&text, false),
+                text.trim_end_matches(ws),
+                "{text:?}"
+            );
+            assert_eq!(trim_start_ws(&text, false), text.trim_start_matches(ws));
+            let t = text.trim_start_matches(pad);
+            let start = text.len() - t.len();
+            let old = Span::new(start, start + t.trim_end_matches(pad).len());
+            assert_eq!(trim_span(&text, Span::new(0, text.len())), old, "{text:?}");
+            for n in [0, 1, 2, 3, 5, 8] {
+                assert_eq!(
+                    at_most_chars(&text, n),
+                    text.chars().count() <= n,
+                    "{text:?}"
+                );
+            }
+        }
+    }
+
+    /// Clauses kept in the array or spilled come back in order, the count of each sentence.
+    #[test]
+    fn pending_clauses_come_back_in_order() {
+        let mut pending = Pending::default();
+        for n in [0, 1, 15, 16, 17, 40, 3] {
+            let clauses: Vec<Clause> = (0..n)
+                .map(|k| Clause {
+                    span: Span::new(k, k + 1),
+                    end: '，',
+                })
+                .collect();
+            for &c in &clauses {
+                pending.push(c);
+            }
+            assert_eq!(pending.is_empty(), n == 0);
+            let back = pending.take();
+            assert_eq!(format!("{back:?}"), format!("{clauses:?}"));
+            assert!(pending.is_empty());
+        }
+    }
+
+    /// Long sentences (more clauses than `Pending` holds inline) split as before.
+    #[test]
+    fn long_sentences_split_as_a_visit_of_every_character() {
+        let pieces = ["支出", "，", "、", "12项", "。", "；", "3，456", " "];
+        let mut rng = crate::testing::Lcg::new(3);
+        for _ in 0..500 {
+            let text = rng.join(&pieces, 80);
+            let numbers = crate::extract::scan(&text);
+            let protected: Vec<Span> = numbers.iter().map(|n| n.span).collect();
+            let span = Span::new(0, text.len());
+            let fast = sentences(&text, 0, span, &protected);
+            let every = split(&text, 0, span, &protected, text.char_indices());
+            assert_eq!(format!("{fast:?}"), format!("{every:?}"), "{text:?}");
+        }
+    }
 
     /// Skipping to the bytes that may start punctuation splits as visiting every character.
     #[test]
