@@ -101,6 +101,38 @@ fn unit_re() -> &'static Regex {
     })
 }
 
+/// Whether `s` holds `needle`. Cells and headers are short: a plain scan beats
+/// `str::contains(&str)`, which first builds a two-way searcher (100+ instructions).
+fn has(s: &str, needle: &str) -> bool {
+    let (s, n) = (s.as_bytes(), needle.as_bytes());
+    let Some((&last, init)) = n.split_last() else {
+        return true;
+    };
+    // The last byte of a Chinese character tells more than its first (E4–E9 for all of them).
+    (init.len()..s.len()).any(|i| s[i] == last && s[i - init.len()..i] == *init)
+}
+
+/// `unit_re().is_match(s)`: each of its units ends in 元, so most cells skip the regex.
+fn declares_unit(s: &str) -> bool {
+    has(s, "元") && unit_re().is_match(s)
+}
+
+/// `unit_re().captures(s)`, skipping the regex as `declares_unit`.
+fn unit_captures(s: &str) -> Option<regex::Captures<'_>> {
+    if has(s, "元") {
+        unit_re().captures(s)
+    } else {
+        None
+    }
+}
+
+/// `formula_re().is_match(s)`: a formula starts with a digit and holds `=`.
+fn is_formula(s: &str) -> bool {
+    s.as_bytes().first().is_some_and(u8::is_ascii_digit)
+        && s.as_bytes().contains(&b'=')
+        && formula_re().is_match(s)
+}
+
 fn factor_of(u: &str) -> Decimal {
     match u {
         "亿元" => Decimal::from(100_000_000u32),
@@ -111,20 +143,25 @@ fn factor_of(u: &str) -> Decimal {
 }
 
 fn column_of_header(h: &str) -> Option<Column> {
-    let h = h.replace([' ', '\u{3000}'], "");
-    if h.contains('%')
-        || h.contains("率")
-        || h.contains("执行数") && h.contains("预算执行")
-        || h.contains("比例")
-        || h.contains("增减")
+    // Most headers have no space to remove: no new string for them.
+    let h: std::borrow::Cow<str> = if has(h, " ") || has(h, "\u{3000}") {
+        h.replace([' ', '\u{3000}'], "").into()
+    } else {
+        h.into()
+    };
+    let h = &*h;
+    if has(h, "%")
+        || has(h, "率")
+        || has(h, "执行数") && has(h, "预算执行")
+        || has(h, "比例")
+        || has(h, "增减")
     {
         return None;
     }
-    if ["本年数", "本年", "本期数", "本年金额", "本年决算数"].contains(&h.as_str())
-    {
+    if ["本年数", "本年", "本期数", "本年金额", "本年决算数"].contains(&h) {
         return Some(Column::Current);
     }
-    crate::extract::words::column_of(&h).or(if h.contains("金额") || h.contains("合计") {
+    crate::extract::words::column_of(h).or(if has(h, "金额") || has(h, "合计") {
         Some(Column::Current)
     } else {
         None
@@ -207,7 +244,7 @@ pub fn read(text: &str, raw: &RawTable, numbers: &[Number], assumed_unit: Option
     if let Some(c) = raw.caption {
         let between = &text[c.end..raw.span.start];
         if between.chars().all(char::is_whitespace) {
-            if let Some(m) = unit_re().captures(&text[c.start..c.end]) {
+            if let Some(m) = unit_captures(&text[c.start..c.end]) {
                 factor = factor_of(m.get(1).or(m.get(2)).map_or("", |m| m.as_str()));
                 unit_declared = true;
             }
@@ -216,14 +253,17 @@ pub fn read(text: &str, raw: &RawTable, numbers: &[Number], assumed_unit: Option
     let width = raw.rows.iter().map(Vec::len).max().unwrap_or(0);
     let mut header = vec![String::new(); width];
     let mut formulas = Vec::new();
-    let mut rows = Vec::new();
+    let mut rows = Vec::with_capacity(raw.rows.len());
     let mut in_header = true;
+    // The cells' texts, one row at a time, in one vector.
+    let mut texts: Vec<&str> = Vec::with_capacity(width);
     for cells in &raw.rows {
-        let texts: Vec<&str> = cells.iter().map(|&s| cell_text(s)).collect();
-        if texts.iter().any(|t| unit_re().is_match(t))
+        texts.clear();
+        texts.extend(cells.iter().map(|&s| cell_text(s)));
+        if texts.iter().any(|t| declares_unit(t))
             && texts.iter().filter(|t| !t.is_empty()).count() == 1
         {
-            if let Some(m) = texts.iter().find_map(|t| unit_re().captures(t)) {
+            if let Some(m) = texts.iter().find_map(|t| unit_captures(t)) {
                 factor = factor_of(m.get(1).or(m.get(2)).map_or("", |m| m.as_str()));
                 unit_declared = true;
             }
@@ -232,11 +272,11 @@ pub fn read(text: &str, raw: &RawTable, numbers: &[Number], assumed_unit: Option
         // The column-number row: every cell a number or a formula (or 栏次/行次).
         let numbering = texts.iter().all(|t| {
             t.is_empty()
-                || t.contains("栏次")
-                || t.contains("行次")
+                || has(t, "栏次")
+                || has(t, "行次")
                 || t.bytes().all(|b| b.is_ascii_digit())
-                || formula_re().is_match(t)
-        }) && texts.iter().any(|t| formula_re().is_match(t) || *t == "1");
+                || is_formula(t)
+        }) && texts.iter().any(|t| is_formula(t) || *t == "1");
         if numbering
             && texts
                 .iter()
@@ -299,13 +339,15 @@ pub fn read(text: &str, raw: &RawTable, numbers: &[Number], assumed_unit: Option
             }
         };
         let label = crate::label::normalize(cell_text(label_span)).text;
-        let mut row_cells = vec![
+        let mut row_cells =
+            Vec::with_capacity(first.min(width) + cells.len().saturating_sub(first));
+        row_cells.resize(
+            first.min(width),
             Cell {
                 span: label_span,
-                num: None
-            };
-            first.min(width)
-        ];
+                num: None,
+            },
+        );
         for &s in cells.iter().skip(first) {
             row_cells.push(Cell {
                 span: s,
@@ -334,16 +376,12 @@ pub fn read(text: &str, raw: &RawTable, numbers: &[Number], assumed_unit: Option
                 }
             }
             let h = &header[c];
-            pct * 2 > all
-                || h.contains('%')
-                || h.contains('％')
-                || h.contains('率')
-                || h.contains("比重")
+            pct * 2 > all || has(h, "%") || has(h, "％") || has(h, "率") || has(h, "比重")
         })
         .collect();
     // A header cell such as 金额（万元）also declares the unit.
     if !unit_declared {
-        if let Some(m) = header.iter().find_map(|h| unit_re().captures(h)) {
+        if let Some(m) = header.iter().find_map(|h| unit_captures(h)) {
             factor = factor_of(m.get(1).or(m.get(2)).map_or("", |m| m.as_str()));
             unit_declared = true;
         }
@@ -368,6 +406,96 @@ pub fn read(text: &str, raw: &RawTable, numbers: &[Number], assumed_unit: Option
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The byte scans and regex shortcuts answer as `str::contains` and the regexes do.
+    #[test]
+    fn shortcuts_answer_as_the_searches_they_skip() {
+        let pieces = [
+            "单位",
+            "：",
+            ":",
+            "万元",
+            "元",
+            "（",
+            "）",
+            "(",
+            ")",
+            " ",
+            "\u{3000}",
+            "1",
+            "23",
+            "=",
+            "+",
+            "/",
+            "金额",
+            "本年",
+            "数",
+            "率",
+            "%",
+            "％",
+            "栏次",
+            "行次",
+            "比重",
+            "执行数",
+            "预算执行",
+            "增减",
+            "比例",
+            "合计",
+            "a",
+            "亿",
+            "千",
+        ];
+        let needles = [
+            "元",
+            "栏次",
+            "行次",
+            "%",
+            "％",
+            "率",
+            "比重",
+            "执行数",
+            "预算执行",
+            " ",
+            "\u{3000}",
+            "",
+        ];
+        let old_column_of_header = |h: &str| {
+            let h = h.replace([' ', '\u{3000}'], "");
+            if h.contains('%')
+                || h.contains("率")
+                || h.contains("执行数") && h.contains("预算执行")
+                || h.contains("比例")
+                || h.contains("增减")
+            {
+                return None;
+            }
+            if ["本年数", "本年", "本期数", "本年金额", "本年决算数"].contains(&h.as_str())
+            {
+                return Some(Column::Current);
+            }
+            crate::extract::words::column_of(&h).or(
+                if h.contains("金额") || h.contains("合计") {
+                    Some(Column::Current)
+                } else {
+                    None
+                },
+            )
+        };
+        let mut rng = crate::testing::Lcg::new(17);
+        for round in 0..20_000 {
+            let s = rng.join(&pieces, round % 7);
+            for n in needles {
+                assert_eq!(has(&s, n), s.contains(n), "{s:?} {n:?}");
+            }
+            assert_eq!(declares_unit(&s), unit_re().is_match(&s), "{s:?}");
+            let spans = |c: Option<regex::Captures>| {
+                c.map(|c| c.iter().map(|m| m.map(|m| m.range())).collect::<Vec<_>>())
+            };
+            assert_eq!(spans(unit_captures(&s)), spans(unit_re().captures(&s)));
+            assert_eq!(is_formula(&s), formula_re().is_match(&s), "{s:?}");
+            assert_eq!(column_of_header(&s), old_column_of_header(&s), "{s:?}");
+        }
+    }
 
     #[test]
     fn parses_column_formulas() {
