@@ -149,25 +149,30 @@ pub fn analyze_with(text: &str, options: &Options) -> Analysis {
 impl Analysis {
     /// Append the analysis of a report that starts `by` bytes into the file.
     pub fn append(&mut self, mut other: Analysis, by: usize) {
-        if by != 0 {
-            other.findings.iter_mut().for_each(|f| f.shift(by));
-            for r in &mut other.relations {
-                for t in std::iter::once(&mut r.target).chain(&mut r.parts) {
-                    t.span = t.span.shift(by);
-                }
-            }
-            for a in &mut other.amounts {
-                a.span = a.span.shift(by);
-            }
-            for h in &mut other.outline {
-                h.span = h.span.shift(by);
-                h.section = h.section.shift(by);
-            }
-        }
+        other.shift(by);
         self.findings.append(&mut other.findings);
         self.relations.append(&mut other.relations);
         self.amounts.append(&mut other.amounts);
         self.outline.append(&mut other.outline);
+    }
+
+    /// Move every position `by` bytes later: the analysis of a report that starts there.
+    pub fn shift(&mut self, by: usize) {
+        if by != 0 {
+            self.findings.iter_mut().for_each(|f| f.shift(by));
+            for r in &mut self.relations {
+                for t in std::iter::once(&mut r.target).chain(&mut r.parts) {
+                    t.span = t.span.shift(by);
+                }
+            }
+            for a in &mut self.amounts {
+                a.span = a.span.shift(by);
+            }
+            for h in &mut self.outline {
+                h.span = h.span.shift(by);
+                h.section = h.section.shift(by);
+            }
+        }
     }
 
     /// The amount written at `offset`, if any.

@@ -266,7 +266,13 @@ fn find(doc: &Doc) -> Vec<Finding> {
 
 pub fn run(text: &str, options: &Options) -> Analysis {
     let ranges: Vec<_> = crate::bundle::reports(text).collect();
-    let per_report = par_map(&ranges, |r| run_report(&text[r.clone()], options));
+    // Each report's positions are moved to the file's by the thread that analysed it: the
+    // concatenation below is the only serial step.
+    let per_report = par_map(&ranges, |r| {
+        let mut a = run_report(&text[r.clone()], options);
+        a.shift(r.start);
+        a
+    });
     // Sized once: appending a thousand reports' vectors would reallocate and copy each one
     // ~10 times.
     let mut out = Analysis {
@@ -275,8 +281,8 @@ pub fn run(text: &str, options: &Options) -> Analysis {
         amounts: Vec::with_capacity(per_report.iter().map(|a| a.amounts.len()).sum()),
         outline: Vec::with_capacity(per_report.iter().map(|a| a.outline.len()).sum()),
     };
-    for (r, a) in ranges.into_iter().zip(per_report) {
-        out.append(a, r.start);
+    for a in per_report {
+        out.append(a, 0);
     }
     out
 }
