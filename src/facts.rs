@@ -724,8 +724,9 @@ impl BlockReader<'_, '_> {
             return;
         }
         // A count or amount inside `占全部项目13个的…`: the whole of a share.
-        // (A char search: `contains('占')` builds a substring searcher.)
-        if clause_t.find('占').is_some() {
+        // `contains`, not `find(char)`: std's char search stops at every byte like 占's last
+        // (0xA0, as in every NBSP), which made a table padded with NBSPs quadratic (20×).
+        if clause_t.contains('占') {
             self.share_whole = Some((ni, n.full_span().start - clause_pre.len()));
             return;
         }

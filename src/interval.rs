@@ -27,7 +27,12 @@ impl Interval {
     }
 
     pub fn mid(self) -> Decimal {
-        (self.lo + self.hi) / Decimal::TWO
+        // Halved apart only when the sum overflows (bounds near Decimal's limit): a panic,
+        // before, on `8元比7789385151184245861628612.0万，增9%`.
+        match self.lo.checked_add(self.hi) {
+            Some(sum) => sum / Decimal::TWO,
+            None => self.lo / Decimal::TWO + self.hi / Decimal::TWO,
+        }
     }
 
     pub fn plus(self, o: Interval) -> Option<Interval> {

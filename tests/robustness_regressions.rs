@@ -56,6 +56,16 @@ fn the_analysis_is_deterministic() {
 /// server lost that keystroke's findings. `format_grouped` now pads such a value with zeros
 /// itself. Minimal input below; the fuzzer's is
 /// `tests/fixtures/hostile/decimal-places-overflow.bin`.
+/// Found by the second reading of session 6 (it predates it): a base near `Decimal`'s limit
+/// made the middle of a rate's interval overflow (`Interval::mid` added its bounds) and the
+/// analysis panicked.
+#[test]
+fn a_rate_whose_interval_bounds_overflow_when_added() {
+    let text = "8元比7789385151184245861628612.0万，增9%";
+    checks::check_analyze(text, true);
+    let _ = suanpan::analyze(text);
+}
+
 #[test]
 fn a_figure_with_more_places_than_a_u128_holds() {
     let minimal = "支出1.123456789012345678901234元，其中：人员经费600000000000000元，公用经费300000000000000元。";
