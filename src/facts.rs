@@ -871,27 +871,10 @@ impl BlockReader<'_, '_> {
 /// `column_of(pre)`, remembered per thread (bounded): the texts before figures repeat
 /// (`，年初预算`, `，比上年`), and finding their column words costs several hundred instructions.
 fn column_of_pre(pre: &str) -> Option<Column> {
-    // Keyed by document text: a randomly seeded hasher, as for `label::normalize`.
-    use foldhash::HashMap;
-    use std::cell::RefCell;
     thread_local! {
-        static CACHE: RefCell<HashMap<Box<str>, Option<Column>>> = RefCell::new(HashMap::default());
+        static CACHE: label::TextCache<Option<Column>> = label::TextCache::default();
     }
-    if pre.len() > 200 {
-        return column_of(pre);
-    }
-    CACHE.with(|c| {
-        if let Some(&col) = c.borrow().get(pre) {
-            return col;
-        }
-        let col = column_of(pre);
-        let mut c = c.borrow_mut();
-        if c.len() >= 50_000 {
-            c.clear();
-        }
-        c.insert(pre.into(), col);
-        col
-    })
+    label::remembered(&CACHE, pre, column_of)
 }
 
 /// What a change or rate in `clause` compares against: named in the clause (`比年初预算`,

@@ -172,27 +172,37 @@ pub fn normalize(raw: &str) -> Label {
 /// `normalize`, the text shared. Reports repeat the same few dozen labels thousands of times,
 /// so results are remembered (per thread, bounded); a remembered one costs no copy.
 pub fn normalize_shared(raw: &str) -> SharedLabel {
-    // Keyed by document text: a randomly seeded hasher, so that a crafted document cannot
-    // make its labels collide.
-    use foldhash::HashMap;
-    use std::cell::RefCell;
     thread_local! {
-        static CACHE: RefCell<HashMap<String, SharedLabel>> = RefCell::new(HashMap::default());
+        static CACHE: TextCache<SharedLabel> = TextCache::default();
     }
-    if raw.len() > 200 {
-        return normalize_uncached(raw).into();
+    remembered(&CACHE, raw, |raw| normalize_uncached(raw).into())
+}
+
+/// Results keyed by a short document text, remembered per thread (see `remembered`).
+pub(crate) type TextCache<V> = std::cell::RefCell<foldhash::HashMap<Box<str>, V>>;
+
+/// `compute(key)`, remembered in `cache`: at most 50,000 entries (cleared when full), keys
+/// over 200 bytes not kept. Keyed by document text: a randomly seeded hasher, so that a
+/// crafted document cannot make its keys collide.
+pub(crate) fn remembered<V: Clone>(
+    cache: &'static std::thread::LocalKey<TextCache<V>>,
+    key: &str,
+    compute: impl FnOnce(&str) -> V,
+) -> V {
+    if key.len() > 200 {
+        return compute(key);
     }
-    CACHE.with(|c| {
-        if let Some(l) = c.borrow().get(raw) {
-            return l.clone();
+    cache.with(|c| {
+        if let Some(v) = c.borrow().get(key) {
+            return v.clone();
         }
-        let l = SharedLabel::from(normalize_uncached(raw));
+        let v = compute(key);
         let mut c = c.borrow_mut();
         if c.len() >= 50_000 {
             c.clear();
         }
-        c.insert(raw.to_string(), l.clone());
-        l
+        c.insert(key.into(), v.clone());
+        v
     })
 }
 
