@@ -226,18 +226,37 @@ pub fn probable_typo(doc: &Doc, check: &Check) -> Option<(Term, String, &'static
     if let Some(kind) = typo_kind(doc.digits(t.num), &right) {
         found.push((t.clone(), right, kind));
     }
+    // The sum of the other terms is a prefix plus a suffix, made once: summing them again
+    // for each term was quadratic in a list's length.
+    let signed: Vec<Decimal> = check
+        .terms
+        .iter()
+        .map(|q| q.iv.mid() * Decimal::from(q.coef))
+        .collect();
+    let mut before = Vec::with_capacity(signed.len() + 1);
+    before.push(Some(Decimal::ZERO));
+    for v in &signed {
+        let last = *before.last().unwrap_or(&None);
+        before.push(last.and_then(|s: Decimal| s.checked_add(*v)));
+    }
+    let mut after = vec![Some(Decimal::ZERO); signed.len() + 1];
+    for (i, v) in signed.iter().enumerate().rev() {
+        after[i] = after[i + 1].and_then(|s| v.checked_add(s));
+    }
     for (i, p) in check.terms.iter().enumerate() {
         if p.num == usize::MAX {
             continue;
         }
-        let others: Decimal = check
-            .terms
-            .iter()
-            .enumerate()
-            .filter(|(j, _)| *j != i)
-            .map(|(_, q)| q.iv.mid() * Decimal::from(q.coef))
-            .sum();
-        let want = (t.iv.mid() - others) * Decimal::from(p.coef);
+        let Some(others) = before[i]
+            .zip(after[i + 1])
+            .and_then(|(b, a)| b.checked_add(a))
+        else {
+            continue;
+        };
+        let Some(want) = t.iv.mid().checked_sub(others) else {
+            continue;
+        };
+        let want = want * Decimal::from(p.coef);
         if want < Decimal::ZERO {
             continue;
         }

@@ -146,6 +146,28 @@ mod tests {
     }
 
     #[test]
+    fn fires_on_the_one_figure_of_a_list_in_the_wrong_unit() {
+        // A part (the sum of the others is made once, from both sides: the first and last
+        // parts are the edges of that arithmetic) …
+        check_rule(
+            "unit-scale",
+            "基本支出890.17万元，其中：人员经费⟦8,108,400.00万元⟧，公用经费79.33万元。",
+            Some("基本支出890.17万元，其中：人员经费8,108,400.00元，公用经费79.33万元。"),
+        );
+        check_rule(
+            "unit-scale",
+            "基本支出890.17万元，其中：人员经费810.84万元，公用经费⟦793,300.00万元⟧。",
+            Some("基本支出890.17万元，其中：人员经费810.84万元，公用经费793,300.00元。"),
+        );
+        // … or the total.
+        check_rule(
+            "unit-scale",
+            "基本支出⟦8,901,700.00万元⟧，其中：人员经费810.84万元，公用经费79.33万元。",
+            Some("基本支出8,901,700.00元，其中：人员经费810.84万元，公用经费79.33万元。"),
+        );
+    }
+
+    #[test]
     fn silent_when_units_agree_after_conversion() {
         check_rule(
             "unit-scale",
