@@ -9,9 +9,8 @@ use std::sync::Arc;
 use foldhash::{HashMap, HashMapExt};
 
 use crate::analysis::{
-    AmountInfo, Analysis, Expected, Heading, Options, Relation, Term as PubTerm,
+    AmountInfo, Analysis, Expected, Heading, Options, QuantityKey, Relation, Term as PubTerm,
 };
-use crate::extract::words::Column;
 use crate::extract::{self, Number};
 use crate::facts::{self, Facts, Role};
 use crate::finding::Finding;
@@ -349,9 +348,6 @@ fn amounts(doc: &Doc) -> Vec<AmountInfo> {
     // Sized once: grown by doubling, the vector was copied ~log n times into fresh memory.
     let figs = doc.facts.statements.iter().map(|s| s.figs.len()).sum();
     let mut out: Vec<AmountInfo> = Vec::with_capacity(figs);
-    // One key per label and column, shared by every figure that states it.
-    let mut keys: HashMap<(&str, Column), Arc<str>> =
-        HashMap::with_capacity(doc.facts.statements.len());
     for (i, st) in doc.facts.statements.iter().enumerate() {
         for f in &st.figs {
             let n = &doc.numbers[f.num];
@@ -363,9 +359,10 @@ fn amounts(doc: &Doc) -> Vec<AmountInfo> {
                 Role::Completion { of } => of.completion_name(),
             };
             let key = (f.role == Role::Value && !crate::label::is_generic(&st.label)).then(|| {
-                keys.entry((&doc.canonical[i], f.column))
-                    .or_insert_with(|| format!("{}|{}", doc.canonical[i], f.column.name()).into())
-                    .clone()
+                QuantityKey {
+                    label: Arc::clone(&doc.canonical[i]),
+                    column: f.column.name(),
+                }
             });
             out.push(AmountInfo {
                 span: n.full_span(),

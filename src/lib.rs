@@ -30,7 +30,7 @@ mod testing;
 pub mod text;
 
 pub use analysis::{
-    analyze, analyze_with, AmountInfo, Analysis, Expected, Heading, Options, Relation,
+    analyze, analyze_with, AmountInfo, Analysis, Expected, Heading, Options, QuantityKey, Relation,
     RelationKind, Term,
 };
 #[doc(hidden)]

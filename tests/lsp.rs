@@ -1227,7 +1227,11 @@ fn definition_and_references_join_statements_of_one_quantity() {
     let keyed = suanpan::analyze(&text)
         .amounts
         .iter()
-        .filter(|a| a.key.as_deref() == Some("支出总计|本年"))
+        .filter(|a| {
+            a.key
+                .as_ref()
+                .is_some_and(|k| k.to_string() == "支出总计|本年")
+        })
         .count();
     let mut c = Client::start();
     let u = uri("refs.txt");

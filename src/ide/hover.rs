@@ -72,7 +72,7 @@ fn on_amount(analysis: &Analysis, text: &str, a: &AmountInfo) -> HoverResult {
         let others = analysis
             .amounts
             .iter()
-            .filter(|o| o.key.as_deref() == Some(key) && o.span != a.span)
+            .filter(|o| o.key.as_ref() == Some(key) && o.span != a.span)
             .count();
         if others > 0 {
             let _ = writeln!(
@@ -418,7 +418,10 @@ pub(crate) mod tests {
             unit: t.unit,
             label: t.label.clone(),
             column,
-            key: Some(format!("{}|{}", t.label, column).into()),
+            key: Some(crate::analysis::QuantityKey {
+                label: t.label.clone(),
+                column,
+            }),
         }
     }
 

@@ -18,11 +18,11 @@ pub fn same_quantity(analysis: &Analysis, offset: usize) -> Option<SameQuantity>
         .iter()
         .find(|a| a.span.contains(offset))
         .or_else(|| analysis.amount_at(offset))?;
-    let key = here.key.as_deref()?;
+    let key = here.key.as_ref()?;
     let mut all: Vec<Span> = analysis
         .amounts
         .iter()
-        .filter(|a| a.key.as_deref() == Some(key))
+        .filter(|a| a.key.as_ref() == Some(key))
         .map(|a| a.span)
         .collect();
     all.sort();
