@@ -122,18 +122,26 @@ fn decimals(doc: &Doc, out: &mut Vec<Finding>) {
                 .or_default() += 1;
         }
     }
+    // Per unit: the usual number of decimals, how many figures use it, how many there are.
+    let usual: HashMap<&str, (u32, usize, usize)> = by_unit
+        .iter()
+        .filter_map(|(&unit, counts)| {
+            let total: usize = counts.values().sum();
+            let (&usual, &k) = counts
+                .iter()
+                // Ties go to more decimals, so the answer does not depend on map order.
+                .max_by_key(|(d, k)| (**k, **d))?;
+            Some((unit, (usual, k, total)))
+        })
+        .collect();
     for f in &figs {
         let n = &doc.numbers[f.num];
-        let raw = &doc.text[n.span.start..n.span.end];
         match n.unit {
             Unit::Money { text, .. } => {
-                let counts = &by_unit[text];
-                let total: usize = counts.values().sum();
-                let (&usual, &k) = counts
-                    .iter()
-                    // Ties go to more decimals, so the answer does not depend on map order.
-                    .max_by_key(|(d, k)| (**k, **d))
-                    .expect("counted above");
+                let Some(&(usual, k, total)) = usual.get(text) else {
+                    continue;
+                };
+                let raw = &doc.text[n.span.start..n.span.end];
                 if n.decimals > 0 && n.decimals < usual && total >= 5 && k * 5 >= total * 4 {
                     out.push(Finding::new(
                         "number-format",
@@ -154,6 +162,7 @@ fn decimals(doc: &Doc, out: &mut Vec<Finding>) {
                 }
             }
             Unit::Percent if n.decimals > 2 => {
+                let raw = &doc.text[n.span.start..n.span.end];
                 out.push(Finding::new(
                     "number-format",
                     Severity::Info,
