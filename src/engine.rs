@@ -272,16 +272,44 @@ pub fn run(text: &str, options: &Options) -> Analysis {
         a.shift(r.start);
         a
     });
-    // Sized once: appending a thousand reports' vectors would reallocate and copy each one
-    // ~10 times.
-    let mut out = Analysis {
-        findings: Vec::with_capacity(per_report.iter().map(|a| a.findings.len()).sum()),
-        relations: Vec::with_capacity(per_report.iter().map(|a| a.relations.len()).sum()),
-        amounts: Vec::with_capacity(per_report.iter().map(|a| a.amounts.len()).sum()),
-        outline: Vec::with_capacity(per_report.iter().map(|a| a.outline.len()).sum()),
-    };
+    if per_report.len() == 1 {
+        return per_report.into_iter().next().unwrap_or_default();
+    }
+    let n = per_report.len();
+    let (mut findings, mut relations, mut amounts, mut outline) = (
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+    );
     for a in per_report {
-        out.append(a, 0);
+        findings.push(a.findings);
+        relations.push(a.relations);
+        amounts.push(a.amounts);
+        outline.push(a.outline);
+    }
+    // The relations are concatenated beside the rest: the copies (~40 MB for a 10 MB bundle)
+    // are the only serial step left, and relations are half of them.
+    std::thread::scope(|s| {
+        let relations = s.spawn(|| concat(relations));
+        let (findings, amounts, outline) = (concat(findings), concat(amounts), concat(outline));
+        Analysis {
+            findings,
+            relations: relations
+                .join()
+                .unwrap_or_else(|e| std::panic::resume_unwind(e)),
+            amounts,
+            outline,
+        }
+    })
+}
+
+/// The items of `parts` in one vector, sized once: appending a thousand reports' vectors to a
+/// growing one would copy each ~10 times.
+fn concat<T>(parts: Vec<Vec<T>>) -> Vec<T> {
+    let mut out = Vec::with_capacity(parts.iter().map(Vec::len).sum());
+    for mut p in parts {
+        out.append(&mut p);
     }
     out
 }
