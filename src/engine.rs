@@ -354,7 +354,7 @@ fn relations(doc: &Doc) -> Vec<Relation> {
             value: if percent || unit_factor.is_zero() {
                 c.expected.mid()
             } else {
-                c.expected.mid() / unit_factor
+                in_unit(c.expected.mid(), unit_factor)
             },
             decimals,
             percent,
@@ -370,6 +370,23 @@ fn relations(doc: &Doc) -> Vec<Relation> {
         })
     }));
     out
+}
+
+/// `v ÷ factor`. A unit's factor is a power of ten (万 = 10⁴): the decimal point moves, which
+/// is exact and far cheaper than a Decimal division, unless the digits would not fit.
+fn in_unit(v: rust_decimal::Decimal, factor: rust_decimal::Decimal) -> rust_decimal::Decimal {
+    let mut m = factor.mantissa();
+    let mut k = 0;
+    while m > 1 && m % 10 == 0 {
+        m /= 10;
+        k += 1;
+    }
+    let mut moved = v;
+    if m == 1 && factor.scale() == 0 && moved.set_scale(v.scale() + k).is_ok() {
+        moved
+    } else {
+        v / factor
+    }
 }
 
 fn amounts(doc: &Doc) -> Vec<AmountInfo> {
@@ -503,4 +520,34 @@ pub fn debug_dump(text: &str, line: Option<usize>) -> String {
         );
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use rust_decimal::Decimal;
+
+    /// Moving the decimal point gives the quotient the division gave, at every scale
+    /// (including scales where the point cannot move and the division is kept).
+    #[test]
+    fn in_unit_equals_division() {
+        let factors = [1u64, 10, 1_000, 10_000, 100_000_000, 3, 2_500];
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        for i in 0..20_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let scale = (x % 29) as u32;
+            let mantissa = (x >> 8) as i64 * if i % 2 == 0 { 1 } else { -1 };
+            let v = Decimal::new(mantissa, scale);
+            for &f in &factors {
+                let f = Decimal::from(f);
+                assert_eq!(super::in_unit(v, f), v / f, "{v} / {f}");
+            }
+        }
+        let max = Decimal::MAX;
+        assert_eq!(
+            super::in_unit(max, Decimal::from(10_000)),
+            max / Decimal::from(10_000)
+        );
+    }
 }
