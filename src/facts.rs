@@ -263,10 +263,13 @@ impl BlockFacts {
 
 /// The figures that can be amounts, in text order: what statements are made of.
 pub fn amount_numbers(numbers: &[Number]) -> Vec<usize> {
-    let mut nums: Vec<usize> = (0..numbers.len())
-        .filter(|&i| is_amount(&numbers[i]))
-        .collect();
-    nums.sort_by_key(|&i| numbers[i].span.start);
+    // Sized once (a filter's collect regrows it), and the scanner's numbers come in order: the
+    // sort is needed only where they do not.
+    let mut nums: Vec<usize> = Vec::with_capacity(numbers.len());
+    nums.extend((0..numbers.len()).filter(|&i| is_amount(&numbers[i])));
+    if !nums.is_sorted_by_key(|&i| numbers[i].span.start) {
+        nums.sort_by_key(|&i| numbers[i].span.start);
+    }
     nums
 }
 
@@ -308,6 +311,8 @@ pub fn read_block(
         open: Vec::new(),
         share_whole: None,
         block_span: block.span,
+        money: Vec::new(),
+        zhan: FirstZhan::at(block.span.start),
     };
     // The paragraph's figures: a sentence's are looked for among these, not the document's.
     let a = nums.partition_point(|&i| numbers[i].span.start < block.span.start);
@@ -375,10 +380,18 @@ impl Joiner {
             l.parts.iter_mut().for_each(|p| *p += base);
             Some(l)
         };
-        let lists: Vec<List> = bf.lists.into_iter().filter_map(shift).collect();
-        let pending: Vec<List> = bf.pending.into_iter().filter_map(shift).collect();
-        self.facts.lists.extend(lists);
-        self.pending.extend(pending);
+        // Pushed where they go: most paragraphs have no list, and collecting each into a vector
+        // of its own cost more than the rest of `push`.
+        for l in bf.lists {
+            if let Some(l) = shift(l) {
+                self.facts.lists.push(l);
+            }
+        }
+        for l in bf.pending {
+            if let Some(l) = shift(l) {
+                self.pending.push(l);
+            }
+        }
         self.facts.statements.extend(bf.statements);
     }
 
@@ -449,6 +462,54 @@ struct BlockReader<'a, 't> {
     /// A figure of the whole inside a share clause, and where its clause starts.
     share_whole: Option<(usize, usize)>,
     block_span: Span,
+    /// The money units of the sentence being read (kept to be reused: one vector a paragraph).
+    money: Vec<(usize, u32)>,
+    /// The first `占` of the clause being read.
+    zhan: FirstZhan,
+}
+
+/// Where `占` first stands in a clause, looked for once: each figure asks about the clause up
+/// to itself, and only the part not yet looked at is searched (a search per figure of the
+/// whole text before it cost more than the rest of the figure's reading).
+struct FirstZhan {
+    /// Searched up to here (a byte offset in the document).
+    from: usize,
+    found: Option<usize>,
+}
+
+impl FirstZhan {
+    fn at(clause_start: usize) -> FirstZhan {
+        FirstZhan {
+            from: clause_start,
+            found: None,
+        }
+    }
+
+    /// The offset of the first `占` between the clause start and `end`, if any.
+    fn before(&mut self, text: &str, end: usize) -> Option<usize> {
+        if self.found.is_none() && self.from < end {
+            self.found = find_zhan(&text[self.from..end]).map(|p| self.from + p);
+            self.from = end;
+        }
+        self.found.filter(|&z| z + '占'.len_utf8() <= end)
+    }
+}
+
+/// `s.find('占')`, by the character's middle byte: rarer than its first, and unlike its last
+/// (0xA0) not that of every NBSP.
+fn find_zhan(s: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    let end = b.len().checked_sub(1)?;
+    let mut from = 1;
+    while from < end {
+        let i = from + memchr::memchr(0x8D, &b[from..end])?;
+        // `s` is valid UTF-8: E5 8D A0 is the whole of 占.
+        if b[i - 1] == 0xE5 && b[i + 1] == 0xA0 {
+            return Some(i - 1);
+        }
+        from = i + 1;
+    }
+    None
 }
 
 impl BlockReader<'_, '_> {
@@ -478,18 +539,19 @@ impl BlockReader<'_, '_> {
             let b = pool.partition_point(|&i| self.numbers[i].span.start < s.span.end);
             &pool[a..b]
         };
-        let money_of = |idx: &[usize]| -> Vec<(usize, u32)> {
-            idx.iter()
-                .filter_map(|&i| match self.numbers[i].unit {
-                    Unit::Money { factor, .. } => Some((self.numbers[i].span.start, factor)),
-                    _ => None,
-                })
-                .collect()
+        let numbers = self.numbers;
+        let money_of = |idx: &[usize], out: &mut Vec<(usize, u32)>| {
+            out.extend(idx.iter().filter_map(|&i| match numbers[i].unit {
+                Unit::Money { factor, .. } => Some((numbers[i].span.start, factor)),
+                _ => None,
+            }))
         };
-        let mut money_units = money_of(sentence_nums);
+        let mut money_units = std::mem::take(&mut self.money);
+        money_units.clear();
+        money_of(sentence_nums, &mut money_units);
         if money_units.is_empty() {
             // `…7,630.77万元，占…。较上年增加442.12，增长6.15%。`: the paragraph's unit.
-            money_units = money_of(block_nums);
+            money_of(block_nums, &mut money_units);
         }
         let mut head_label: Option<Arc<str>> = None;
         for (ci, clause) in s.clauses.iter().enumerate() {
@@ -543,6 +605,7 @@ impl BlockReader<'_, '_> {
                 continue;
             }
             let mut prev_end = clause.span.start;
+            self.zhan = FirstZhan::at(clause.span.start);
             for &ni in in_clause {
                 let n = &self.numbers[ni];
                 let full = n.full_span();
@@ -591,17 +654,13 @@ impl BlockReader<'_, '_> {
             .open
             .last()
             .is_some_and(|o| o.list.parts.is_empty() && o.list.opener == Opener::Qizhong);
-        let n = self.open.len();
-        let drained: Vec<OpenList> = if keep_pending {
-            self.open.drain(..n - 1).collect()
-        } else {
-            self.open.drain(..).collect()
-        };
-        for ol in drained {
+        let n = self.open.len() - usize::from(keep_pending);
+        for ol in self.open.drain(..n) {
             if !ol.list.parts.is_empty() {
                 self.facts.lists.push(ol.list);
             }
         }
+        self.money = money_units;
     }
 
     fn after_clause(&mut self, end: char) {
@@ -667,7 +726,8 @@ impl BlockReader<'_, '_> {
         let n = &self.numbers[ni];
         let pre_t = trim_pre(pre);
         let clause_t = trim_pre(clause_pre);
-        let column_named = column_of_pre(pre_t).is_some();
+        let pre_words = pre_words(pre_t);
+        let column_named = pre_words.column.is_some();
         let fig = |role, column| Fig {
             num: ni,
             role,
@@ -679,11 +739,16 @@ impl BlockReader<'_, '_> {
         };
         let cur_stmt = self.cur.map(|c| &self.facts.statements[c]);
 
+        let figure_start = n.full_span().start;
         if dim == Dimension::Percent {
-            let role = if let Some(p) = clause_t
-                .find('占')
-                .filter(|&p| !clause_t[p..].starts_with("占比"))
-            {
+            // `clause_t.find('占')`: 占 is no space, so the clause's first one before the
+            // figure is within `clause_t` (a part of `text`).
+            let clause_t_at = clause_t.as_ptr() as usize - self.text.as_ptr() as usize;
+            let zhan = self
+                .zhan
+                .before(self.text, figure_start)
+                .map(|z| z - clause_t_at);
+            let role = if let Some(p) = zhan.filter(|&p| !clause_t[p..].starts_with("占比")) {
                 let denom = &clause_t[p + '占'.len_utf8()..];
                 let denom = denom.trim_end_matches('的');
                 let denom = trim_end_word(trim_end_word(denom, "比重"), "比例");
@@ -697,10 +762,9 @@ impl BlockReader<'_, '_> {
                     denom: strip_numbers(denom),
                     denom_value,
                 })
-            } else if clause_t.contains("占比")
-                || clause_t.contains("比重")
-                || clause_t.contains("所占比例")
-            {
+            } else if zhan.is_some() || clause_t.contains("比重") {
+                // = contains 占比, 比重 or 所占比例: a 占 here begins 占比, and without one
+                // neither 占比 nor 所占比例 is there.
                 Some(Role::Share {
                     denom: String::new(),
                     denom_value: None,
@@ -724,9 +788,9 @@ impl BlockReader<'_, '_> {
             return;
         }
         // A count or amount inside `占全部项目13个的…`: the whole of a share.
-        // `contains`, not `find(char)`: std's char search stops at every byte like 占's last
-        // (0xA0, as in every NBSP), which made a table padded with NBSPs quadratic (20×).
-        if clause_t.contains('占') {
+        // Not `find(char)`: std's char search stops at every byte like 占's last (0xA0, as in
+        // every NBSP), which made a table padded with NBSPs quadratic (20×).
+        if self.zhan.before(self.text, figure_start).is_some() {
             self.share_whole = Some((ni, n.full_span().start - clause_pre.len()));
             return;
         }
@@ -766,7 +830,7 @@ impl BlockReader<'_, '_> {
             self.attach(si, fig(Role::Change { dir, word }, column), head);
             return;
         }
-        let l = label::normalize_shared(pre_t);
+        let l = pre_words.label.unwrap_or_else(|| pre_label(pre_t));
         // `比上年`, `较年初预算`, `比2023年的A`, `与上年决算数`: the value compared against.
         let is_base = ["比", "较", "与", "同比"]
             .iter()
@@ -868,13 +932,36 @@ impl BlockReader<'_, '_> {
     }
 }
 
-/// `column_of(pre)`, remembered per thread (bounded): the texts before figures repeat
-/// (`，年初预算`, `，比上年`), and finding their column words costs several hundred instructions.
-fn column_of_pre(pre: &str) -> Option<Column> {
-    thread_local! {
-        static CACHE: label::TextCache<Option<Column>> = label::TextCache::default();
-    }
-    label::remembered(&CACHE, pre, column_of)
+/// What the text before a figure says: its column words, and its label once asked for.
+#[derive(Clone)]
+struct PreWords {
+    column: Option<Column>,
+    label: Option<SharedLabel>,
+}
+
+thread_local! {
+    static PRE_WORDS: label::TextCache<PreWords> = label::TextCache::default();
+}
+
+/// `column_of(pre)` and the label of `pre` if known, remembered per thread (bounded): the
+/// texts before figures repeat (`，年初预算`, `，比上年`), and finding their column words costs
+/// several hundred instructions. One lookup serves both (a value's label was a second one).
+fn pre_words(pre: &str) -> PreWords {
+    label::remembered(&PRE_WORDS, pre, |pre| PreWords {
+        column: column_of(pre),
+        label: None,
+    })
+}
+
+/// `label::normalize_shared(pre)`, kept with `pre`'s column (`pre_words`).
+fn pre_label(pre: &str) -> SharedLabel {
+    let l = label::normalize_shared(pre);
+    PRE_WORDS.with(|c| {
+        if let Some(w) = c.borrow_mut().get_mut(pre) {
+            w.label = Some(l.clone());
+        }
+    });
+    l
 }
 
 /// What a change or rate in `clause` compares against: named in the clause (`比年初预算`,
@@ -945,30 +1032,7 @@ fn direction_ends() -> &'static [char] {
 /// The direction word right before a figure (`减少93,157.14`, `下降 16.9%`, `增幅为2%`,
 /// `同比增长`), with its span.
 fn direction_before(text: &str, pre: &str, n: &Number) -> Option<(Direction, Span)> {
-    let mut t = pre;
-    for suffix in [
-        "了",
-        "为",
-        "幅度为",
-        "幅度",
-        "率为",
-        "率",
-        "达",
-        "达到",
-        "约",
-    ] {
-        if let Some(s) = t.strip_suffix(suffix) {
-            t = s.trim_end();
-        }
-    }
-    // Most texts end in no direction word's last character: ruled out before the words.
-    if !t
-        .chars()
-        .next_back()
-        .is_some_and(|c| direction_ends().contains(&c))
-    {
-        return None;
-    }
+    let t = direction_tail(pre)?;
     let (dir, len) = direction_suffix(t)?;
     // 增/减 alone is a direction (减0.04万元), but not inside 新增 or 净减.
     if len == '增'.len_utf8() && t[..t.len() - len].ends_with(['新', '净', '递']) {
@@ -985,6 +1049,42 @@ fn direction_before(text: &str, pre: &str, n: &Number) -> Option<(Direction, Spa
         && text.is_char_boundary(end)
         && text.get(start..end) == Some(&t[t.len() - len..]))
     .then_some((dir, Span::new(start, end)))
+}
+
+/// Words between a direction word and its figure (`增长了`, `增幅为`), in the order removed.
+const AFTER_DIRECTION: [&str; 9] = [
+    "了",
+    "为",
+    "幅度为",
+    "幅度",
+    "率为",
+    "率",
+    "达",
+    "达到",
+    "约",
+];
+
+/// `pre` without the words of `AFTER_DIRECTION`, if it then ends in a direction word's last
+/// character (which rules most texts out before the direction words are tried).
+fn direction_tail(pre: &str) -> Option<&str> {
+    // Each word of `AFTER_DIRECTION` ends in one of these: a text ending in none is left as
+    // it is, and the nine suffix tests are skipped.
+    let last = pre.chars().next_back()?;
+    let t = if matches!(last, '了' | '为' | '度' | '率' | '达' | '到' | '约') {
+        let mut t = pre;
+        for suffix in AFTER_DIRECTION {
+            if let Some(s) = t.strip_suffix(suffix) {
+                t = s.trim_end();
+            }
+        }
+        t
+    } else {
+        pre
+    };
+    t.chars()
+        .next_back()
+        .is_some_and(|c| direction_ends().contains(&c))
+        .then_some(t)
 }
 
 /// Items of a list whose opener ends its paragraph: the paragraphs below, grouped by the
@@ -1123,6 +1223,125 @@ pub fn add_tables(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `direction_tail` as it was, every suffix tried.
+    fn direction_tail_reference(pre: &str) -> Option<&str> {
+        let mut t = pre;
+        for suffix in AFTER_DIRECTION {
+            if let Some(s) = t.strip_suffix(suffix) {
+                t = s.trim_end();
+            }
+        }
+        t.chars()
+            .next_back()
+            .is_some_and(|c| direction_ends().contains(&c))
+            .then_some(t)
+    }
+
+    const HOSTILE: [&str; 12] = [
+        "",
+        " ",
+        "\u{a0}",
+        "\u{3000}",
+        "\r\n",
+        "\r",
+        "\t",
+        "１２３",
+        "12345678901234567890123456789012345678901234567890",
+        "，",
+        "。",
+        "a",
+    ];
+
+    #[test]
+    fn direction_tail_reads_as_every_suffix_tried() {
+        let mut pieces: Vec<&str> = vec![
+            "增长",
+            "减少",
+            "增加",
+            "下降",
+            "上升",
+            "增",
+            "减",
+            "新增",
+            "净减",
+            "幅度为",
+            "幅度",
+            "率为",
+            "率",
+            "了",
+            "为",
+            "达",
+            "达到",
+            "约",
+            "度",
+            "到",
+            "长",
+            "少",
+            "支出",
+        ];
+        pieces.extend(AFTER_DIRECTION);
+        pieces.extend(HOSTILE);
+        pieces.extend(DIRECTION_WORDS.iter().map(|(w, _)| *w));
+        let mut rng = crate::testing::Lcg::new(13);
+        for k in 0..40_000 {
+            let s = rng.join(&pieces, k % 7);
+            assert_eq!(direction_tail(&s), direction_tail_reference(&s), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn first_zhan_is_the_first_zhan_before_each_figure() {
+        let mut pieces = vec![
+            "占",
+            "占比",
+            "十",
+            "千",
+            "南",
+            "印",
+            "原",
+            "\u{a0}\u{a0}",
+            "\u{534d}",
+            "\u{6360}",
+            "\u{5360}\u{5360}",
+            "比重",
+            "支出",
+            "全部",
+        ];
+        pieces.extend(HOSTILE);
+        let mut rng = crate::testing::Lcg::new(17);
+        for k in 0..20_000 {
+            let s = rng.join(&pieces, k % 11);
+            assert_eq!(find_zhan(&s), s.find('占'), "{s:?}");
+            // The share test of a percentage, where no 占 begins a denominator.
+            let first = s.find('占');
+            if first.filter(|&p| !s[p..].starts_with("占比")).is_none() {
+                assert_eq!(
+                    first.is_some() || s.contains("比重"),
+                    s.contains("占比") || s.contains("比重") || s.contains("所占比例"),
+                    "{s:?}"
+                );
+            }
+            // Figures at each char boundary in turn, and in a random order.
+            let start = s.char_indices().nth(k % 3).map_or(s.len(), |(i, _)| i);
+            let ends: Vec<usize> = (start..=s.len())
+                .filter(|&i| s.is_char_boundary(i))
+                .collect();
+            let mut z = FirstZhan::at(start);
+            for j in 0..ends.len() {
+                let end = if k % 2 == 0 {
+                    ends[j]
+                } else {
+                    ends[(rng.next() >> 33) as usize % ends.len()]
+                };
+                assert_eq!(
+                    z.before(&s, end),
+                    s[start..end].find('占').map(|p| start + p),
+                    "{s:?} {start} {end}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn no_space_above_u3000() {
