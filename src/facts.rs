@@ -297,7 +297,19 @@ pub fn read_block(
     sentences: &[Sentence],
     first_sentence: usize,
 ) -> BlockFacts {
-    let mut facts = Facts::default();
+    // The paragraph's figures: a sentence's are looked for among these, not the document's. Its
+    // last is found from its first (a paragraph has few; a search of the document's cost more).
+    let a = nums.partition_point(|&i| numbers[i].span.start < block.span.start);
+    let n = nums[a..]
+        .iter()
+        .take_while(|&&i| numbers[i].span.start < block.span.end)
+        .count();
+    let block_nums = &nums[a..a + n];
+    // Each statement has a figure of its own: sized once rather than regrown.
+    let mut facts = Facts {
+        statements: Vec::with_capacity(block_nums.len()),
+        lists: Vec::new(),
+    };
     let mut reader = BlockReader {
         text,
         prior,
@@ -314,10 +326,6 @@ pub fn read_block(
         money: Vec::new(),
         zhan: FirstZhan::at(block.span.start),
     };
-    // The paragraph's figures: a sentence's are looked for among these, not the document's.
-    let a = nums.partition_point(|&i| numbers[i].span.start < block.span.start);
-    let b = nums.partition_point(|&i| numbers[i].span.start < block.span.end);
-    let block_nums = &nums[a..b];
     for (k, s) in sentences.iter().enumerate() {
         reader.sentence(first_sentence + k, s, nums, block_nums);
     }
@@ -554,11 +562,24 @@ impl BlockReader<'_, '_> {
             money_of(block_nums, &mut money_units);
         }
         let mut head_label: Option<Arc<str>> = None;
+        let start_of = |k: usize| numbers[sentence_nums[k]].span.start;
+        // Where the last clause's figures ended.
+        let mut next = 0;
         for (ci, clause) in s.clauses.iter().enumerate() {
-            let a =
-                sentence_nums.partition_point(|&i| self.numbers[i].span.start < clause.span.start);
-            let b =
-                sentence_nums.partition_point(|&i| self.numbers[i].span.start < clause.span.end);
+            // Clauses come in order, so this one's figures start where the last one's ended:
+            // that is checked (the figures are in order), and only otherwise searched for.
+            let a = if (next == 0 || start_of(next - 1) < clause.span.start)
+                && (next == sentence_nums.len() || start_of(next) >= clause.span.start)
+            {
+                next
+            } else {
+                sentence_nums.partition_point(|&i| numbers[i].span.start < clause.span.start)
+            };
+            let b = a + sentence_nums[a..]
+                .iter()
+                .take_while(|&&i| numbers[i].span.start < clause.span.end)
+                .count();
+            next = b;
             let in_clause = &sentence_nums[a..b];
             let ctext = &text[clause.span.start..clause.span.end];
             if in_clause.is_empty() {
@@ -911,12 +932,16 @@ impl BlockReader<'_, '_> {
 
     fn new_statement(&mut self, si: usize, label: Arc<str>, level: Option<Level>, f: Fig) {
         let idx = self.facts.statements.len();
+        // Room for the figures that usually follow (a base, a change, a rate): growing from one
+        // cost more than making the statement.
+        let mut figs = Vec::with_capacity(4);
+        figs.push(f);
         self.facts.statements.push(Statement {
             label,
             level,
             block: self.block,
             sentence: si,
-            figs: vec![f],
+            figs,
             table: None,
         });
         self.cur = Some(idx);
