@@ -467,15 +467,41 @@ fn normalize_uncached(raw: &str) -> Label {
 pub fn canonical(s: &str) -> String {
     // One pass: drop 的 and 境 (因公出国（境）费 = 因公出国费), 费用 → 费, full-width
     // parentheses → ASCII, and an emptied `()` left by （境）. The characters between those
-    // are copied a run at a time.
+    // are copied a run at a time. Characters are told apart by their first bytes, not decoded
+    // (those that matter are ( ) and five of three bytes led by E5, E7 or EF).
+    let b = s.as_bytes();
     let mut out = String::with_capacity(s.len());
     let mut run = 0;
-    for (i, c) in s.char_indices() {
-        if !matches!(c, '的' | '境' | '用' | '（' | '(' | '）' | ')') {
-            continue;
-        }
+    let mut i = 0;
+    while let Some(&x) = b.get(i) {
+        let c = match x {
+            b'(' => '(',
+            b')' => ')',
+            // `s` is valid UTF-8: a three-byte character follows whole.
+            0xE5 | 0xE7 | 0xEF => match (x, b.get(i + 1), b.get(i + 2)) {
+                (0xE7, Some(0x9A), Some(0x84)) => '的',
+                (0xE5, Some(0xA2), Some(0x83)) => '境',
+                (0xE7, Some(0x94), Some(0xA8)) => '用',
+                (0xEF, Some(0xBC), Some(0x88)) => '（',
+                (0xEF, Some(0xBC), Some(0x89)) => '）',
+                _ => {
+                    i += 3;
+                    continue;
+                }
+            },
+            _ => {
+                i += match x {
+                    0..0x80 => 1,
+                    0x80..0xE0 => 2,
+                    0xE0..0xF0 => 3,
+                    _ => 4,
+                };
+                continue;
+            }
+        };
         out.push_str(&s[run..i]);
-        run = i + c.len_utf8();
+        i += c.len_utf8();
+        run = i;
         match c {
             '的' | '境' => {}
             '用' if out.ends_with('费') => {}
