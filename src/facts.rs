@@ -583,20 +583,20 @@ impl BlockReader<'_, '_> {
             let in_clause = &sentence_nums[a..b];
             let ctext = &text[clause.span.start..clause.span.end];
             if in_clause.is_empty() {
-                // `基本支出X万元，按经济分类：…`: a colon after a statement of this sentence.
-                let colon = matches!(clause.end, '：' | ':')
-                    && !ctext.contains("原因")
-                    && self
-                        .cur
-                        .is_some_and(|c| self.facts.statements[c].sentence == si);
-                // `主要用于下方面（按大类）：` opens a list; `主要用于接待检查；` does not.
-                let uses = matches!(clause.end, '：' | ':')
-                    && ["主要用于", "用于以下", "用于下", "如下"]
-                        .iter()
-                        .any(|w| ctext.contains(w));
-                if let Some(kind) =
-                    opener_kind(ctext).or((colon || uses).then_some(Opener::Qizhong))
-                {
+                // Asked only where no opener word ends the clause (`其中：`), each search only
+                // if the one before did not tell.
+                let kind = opener_kind(ctext).or_else(|| {
+                    let colon_end = matches!(clause.end, '：' | ':');
+                    // `基本支出X万元，按经济分类：…`: a colon after a statement of this sentence.
+                    let colon = colon_end
+                        && !ctext.contains("原因")
+                        && self
+                            .cur
+                            .is_some_and(|c| self.facts.statements[c].sentence == si);
+                    // `主要用于下方面（按大类）：` opens a list; `主要用于接待检查；` does not.
+                    (colon || (colon_end && names_uses(ctext))).then_some(Opener::Qizhong)
+                });
+                if let Some(kind) = kind {
                     self.open_list(kind, clause.span);
                 } else if ctext.ends_with('中') && clause.end != '\0' {
                     // `公务用车运行维护费中，…`: a list whose total was stated before.
@@ -1003,6 +1003,16 @@ fn comparison_column(clause: &str, st: Option<&Statement>) -> Column {
     .unwrap_or(Column::Prior)
 }
 
+/// Whether `clause` holds 主要用于, 用于以下, 用于下 or 如下: the first three hold 用于, which
+/// most clauses do not (one search rules them out).
+fn names_uses(clause: &str) -> bool {
+    clause.contains("如下")
+        || (clause.contains("用于")
+            && ["主要用于", "用于以下", "用于下"]
+                .iter()
+                .any(|w| clause.contains(w)))
+}
+
 /// Whether `clause` holds 比, 较, 与, 同比, 上年, 年初 or 预算: one pass over its characters
 /// rather than a substring search per word (同比 holds 比).
 fn names_comparison(clause: &str) -> bool {
@@ -1379,7 +1389,8 @@ mod tests {
         let pieces = [
             "比", "较", "与", "同", "上", "年", "初", "预", "算", "同比", "上年", "年初", "预算",
             "比重", "比例", "情况", "说明", "决算", "的", "为", "重", "例", "支出", " ",
-            "\u{3000}", "\t", "\u{a0}", "\u{2003}", "a", "1", "，",
+            "\u{3000}", "\t", "\u{a0}", "\u{2003}", "a", "1", "，", "主要", "用于", "以下", "下",
+            "如", "用", "于", "\r\n", "\r", "１２", "",
         ];
         let words = ["比", "较", "与", "同比", "上年", "年初", "预算"];
         let mut rng = crate::testing::Lcg::new(5);
@@ -1388,6 +1399,13 @@ mod tests {
             assert_eq!(
                 names_comparison(&s),
                 words.iter().any(|w| s.contains(w)),
+                "{s:?}"
+            );
+            assert_eq!(
+                names_uses(&s),
+                ["主要用于", "用于以下", "用于下", "如下"]
+                    .iter()
+                    .any(|w| s.contains(w)),
                 "{s:?}"
             );
             assert_eq!(
