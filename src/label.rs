@@ -401,8 +401,9 @@ fn normalize_uncached(raw: &str) -> Label {
         raw.to_string()
     };
     let mut level = None;
-    // Every level mark has one of these; one pass rules most labels out.
-    if s.contains(['类', '款', '项']) {
+    // Every level mark ends in `)` or `）` (whose last byte is 0x89) and has 类, 款 or 项: a
+    // byte search, then one pass, rule most labels out.
+    if memchr::memchr2(b')', 0x89, s.as_bytes()).is_some() && s.contains(['类', '款', '项']) {
         for (mark, l) in [
             ("（类）", Level::Lei),
             ("(类)", Level::Lei),
@@ -442,15 +443,24 @@ fn normalize_uncached(raw: &str) -> Label {
     if trimmed.len() != s.len() {
         s = trimmed.to_string();
     }
-    loop {
-        let before = s.len();
-        for t in TRAILING {
-            if s.len() > t.len() && s.ends_with(t) {
-                s.truncate(s.len() - t.len());
+    // Every word of TRAILING ends in one of these: a label ending in none loses nothing.
+    let trailing_end = |c: char| {
+        matches!(
+            c,
+            '为' | '是' | '均' | '各' | '到' | '达' | '计' | '约' | '额' | '的' | '数'
+        )
+    };
+    if s.chars().next_back().is_some_and(trailing_end) {
+        loop {
+            let before = s.len();
+            for t in TRAILING {
+                if s.len() > t.len() && s.ends_with(t) {
+                    s.truncate(s.len() - t.len());
+                }
             }
-        }
-        if s.len() == before {
-            break;
+            if s.len() == before {
+                break;
+            }
         }
     }
     if TRAILING.contains(&s.as_str()) {
@@ -640,6 +650,10 @@ mod tests {
     #[test]
     fn shortcuts_change_no_label() {
         assert!(FUNDS.iter().all(|f| f.contains("预算")));
+        for t in TRAILING {
+            let c = t.chars().next_back().unwrap_or_default();
+            assert!("为是均各到达计约额的数".contains(c), "{t}");
+        }
         assert!(FUNDS
             .iter()
             .all(|f| FUNDS.iter().all(|g| f == g || !f.contains(g))));
@@ -715,6 +729,12 @@ mod tests {
             "一般",
             "公共",
             "基金",
+            "\r\n",
+            "\r",
+            "１２",
+            "12345678901234567890123456789012345678901234567890",
+            "\u{ff09}",
+            "\u{4e09}",
         ];
         pieces.extend(FUNDS);
         pieces.extend(COLUMN_WORDS);
