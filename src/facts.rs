@@ -8,14 +8,12 @@
 //! found here too (`List`), within a sentence, and across paragraphs when an opener such as
 //! `其中：` or `主要用于以下方面：` ends its paragraph.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
 use crate::extract::number::{Dimension, Number, Unit};
-use crate::extract::words::{
-    column_of, compare_column, direction_suffix, Column, Direction, DIRECTION_WORDS,
-};
+use crate::extract::words::{column_of, compare_column, direction_suffix, Column, Direction};
 use crate::label::{self, Level, SharedLabel};
 use crate::segment::{Block, BlockKind, Sentence};
 use crate::text::Span;
@@ -635,9 +633,7 @@ impl BlockReader<'_, '_> {
                 prev_end = full.end;
                 // `其中论文类作品28项`: the opener shares the clause with the first item.
                 let mut pre_for_label = pre;
-                let pre_open = pre.trim_start().trim_start_matches(['（', '(']);
-                if prev_end == full.end && pre_open.starts_with("其中") {
-                    let rest = pre_open.trim_start_matches("其中");
+                if let Some(rest) = after_qizhong(pre) {
                     self.open_list(Opener::Qizhong, clause.span);
                     pre_for_label = rest;
                 }
@@ -1050,20 +1046,6 @@ fn strip_numbers(s: &str) -> String {
         .collect()
 }
 
-/// The last characters of the direction words.
-fn direction_ends() -> &'static [char] {
-    static ENDS: OnceLock<Vec<char>> = OnceLock::new();
-    ENDS.get_or_init(|| {
-        let mut ends: Vec<char> = DIRECTION_WORDS
-            .iter()
-            .filter_map(|(w, _)| w.chars().next_back())
-            .collect();
-        ends.sort_unstable();
-        ends.dedup();
-        ends
-    })
-}
-
 /// The direction word right before a figure (`减少93,157.14`, `下降 16.9%`, `增幅为2%`,
 /// `同比增长`), with its span.
 fn direction_before(text: &str, pre: &str, n: &Number) -> Option<(Direction, Span)> {
@@ -1105,21 +1087,58 @@ fn direction_tail(pre: &str) -> Option<&str> {
     // Each word of `AFTER_DIRECTION` ends in one of these: a text ending in none is left as
     // it is, and the nine suffix tests are skipped.
     let last = pre.chars().next_back()?;
-    let t = if matches!(last, '了' | '为' | '度' | '率' | '达' | '到' | '约') {
+    let (t, last) = if matches!(last, '了' | '为' | '度' | '率' | '达' | '到' | '约') {
         let mut t = pre;
         for suffix in AFTER_DIRECTION {
             if let Some(s) = t.strip_suffix(suffix) {
                 t = s.trim_end();
             }
         }
-        t
+        (t, t.chars().next_back()?)
     } else {
-        pre
+        (pre, last)
     };
-    t.chars()
-        .next_back()
-        .is_some_and(|c| direction_ends().contains(&c))
-        .then_some(t)
+    is_direction_end(last).then_some(t)
+}
+
+/// Whether `c` ends a word of `DIRECTION_WORDS` (a test holds the two together): one match,
+/// not a search of a list.
+fn is_direction_end(c: char) -> bool {
+    matches!(
+        c,
+        '长' | '了'
+            | '加'
+            | '升'
+            | '涨'
+            | '高'
+            | '收'
+            | '支'
+            | '幅'
+            | '少'
+            | '降'
+            | '低'
+            | '滑'
+            | '约'
+            | '增'
+            | '减'
+    )
+}
+
+/// `pre` after a leading 其中 (spaces and an opening parenthesis allowed before it), if it
+/// starts so.
+fn after_qizhong(pre: &str) -> Option<&str> {
+    // Only a space, a parenthesis or 其 can come first: their first bytes rule most texts out
+    // before any trimming.
+    if !matches!(
+        pre.as_bytes().first(),
+        Some(0x09..=0x0D | b' ' | b'(' | 0xC2 | 0xE1..=0xE3 | 0xE5 | 0xEF)
+    ) {
+        return None;
+    }
+    let pre_open = pre.trim_start().trim_start_matches(['（', '(']);
+    pre_open
+        .starts_with("其中")
+        .then(|| pre_open.trim_start_matches("其中"))
 }
 
 /// Items of a list whose opener ends its paragraph: the paragraphs below, grouped by the
@@ -1258,6 +1277,44 @@ pub fn add_tables(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::extract::words::DIRECTION_WORDS;
+
+    #[test]
+    fn direction_ends_are_the_words_last_characters() {
+        for (w, _) in DIRECTION_WORDS {
+            assert!(is_direction_end(w.chars().next_back().unwrap_or_default()));
+        }
+        let ends: Vec<char> = DIRECTION_WORDS
+            .iter()
+            .filter_map(|(w, _)| w.chars().next_back())
+            .collect();
+        assert!((char::MIN..=char::MAX).all(|c| is_direction_end(c) == ends.contains(&c)));
+    }
+
+    #[test]
+    fn after_qizhong_reads_as_the_plain_trims() {
+        fn reference(pre: &str) -> Option<&str> {
+            let pre_open = pre.trim_start().trim_start_matches(['（', '(']);
+            pre_open
+                .starts_with("其中")
+                .then(|| pre_open.trim_start_matches("其中"))
+        }
+        let mut pieces = vec![
+            "其中", "其", "中", "（", "(", "）", "支出", "\u{85}", "\u{1680}", "\u{2000}",
+            "\u{2028}", "\u{202f}", "\u{205f}", "\u{200b}", "\u{feff}",
+        ];
+        pieces.extend(HOSTILE);
+        let mut rng = crate::testing::Lcg::new(29);
+        for k in 0..40_000 {
+            let s = rng.join(&pieces, k % 6);
+            assert_eq!(after_qizhong(&s), reference(&s), "{s:?}");
+        }
+        // Every space's first byte is let through.
+        for c in (char::MIN..=char::MAX).filter(|c| c.is_whitespace()) {
+            let s = format!("{c}其中");
+            assert_eq!(after_qizhong(&s), Some(""), "{c:?}");
+        }
+    }
 
     /// `direction_tail` as it was, every suffix tried.
     fn direction_tail_reference(pre: &str) -> Option<&str> {
@@ -1267,9 +1324,13 @@ mod tests {
                 t = s.trim_end();
             }
         }
+        let ends: Vec<char> = DIRECTION_WORDS
+            .iter()
+            .filter_map(|(w, _)| w.chars().next_back())
+            .collect();
         t.chars()
             .next_back()
-            .is_some_and(|c| direction_ends().contains(&c))
+            .is_some_and(|c| ends.contains(&c))
             .then_some(t)
     }
 
