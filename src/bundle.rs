@@ -58,6 +58,22 @@ pub fn is_title(line: &str) -> bool {
     if !matches!(last, Some('明' | '书' | '）' | ')')) {
         return false;
     }
+    // A title holds a 年, a 部 or 单 and a 决 or 预 (its year, 部门/单位, 决算/预算; setting
+    // spaces and a remark aside removes characters, mapping digits makes none of these): most
+    // lines ending in 说明 are headings (`二、收入决算情况说明`), ruled out here before the
+    // line is normalised into a new string.
+    let mut seen = 0u8;
+    for c in line.chars() {
+        seen |= match c {
+            '年' => 1,
+            '部' | '单' => 2,
+            '决' | '预' => 4,
+            _ => 0,
+        };
+    }
+    if seen != 7 {
+        return false;
+    }
     let body = without_remark(
         line.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '\u{feff}' | '#' | '*')),
     );

@@ -20,11 +20,21 @@ impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
         // Lines end at \n, \r\n or a lone \r, as in LSP.
         let bytes = text.as_bytes();
-        let mut starts = vec![0];
-        starts.extend(memchr::memchr2_iter(b'\n', b'\r', bytes).filter_map(|i| {
-            let ends = bytes[i] == b'\n' || bytes.get(i + 1) != Some(&b'\n');
-            ends.then_some(i + 1)
-        }));
+        let starts = if memchr::memchr(b'\r', bytes).is_none() {
+            // Most texts have no \r: a line starts after each \n, counted first so that the
+            // vector is allocated once (a filtered iterator grows it, copying).
+            let mut starts = Vec::with_capacity(memchr::memchr_iter(b'\n', bytes).count() + 1);
+            starts.push(0);
+            starts.extend(memchr::memchr_iter(b'\n', bytes).map(|i| i + 1));
+            starts
+        } else {
+            let mut starts = vec![0];
+            starts.extend(memchr::memchr2_iter(b'\n', b'\r', bytes).filter_map(|i| {
+                let ends = bytes[i] == b'\n' || bytes.get(i + 1) != Some(&b'\n');
+                ends.then_some(i + 1)
+            }));
+            starts
+        };
         LineIndex {
             starts,
             len: text.len(),
@@ -88,6 +98,29 @@ pub(crate) fn floor_char_boundary(text: &str, mut i: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Line starts found from \n alone (no \r in the text) are those of the general search.
+    #[test]
+    fn line_starts_match_the_general_search() {
+        let general = |text: &str| {
+            let bytes = text.as_bytes();
+            let mut starts = vec![0];
+            starts.extend(memchr::memchr2_iter(b'\n', b'\r', bytes).filter_map(|i| {
+                let ends = bytes[i] == b'\n' || bytes.get(i + 1) != Some(&b'\n');
+                ends.then_some(i + 1)
+            }));
+            starts
+        };
+        let pieces = [
+            "\n", "\r", "\r\n", "a", "中", "\u{3000}", "\u{a0}", "１", "",
+        ];
+        let mut rng = crate::testing::Lcg::new(7);
+        for round in 0..5_000 {
+            let text = rng.join(&pieces, round % 20);
+            assert_eq!(LineIndex::new(&text).starts, general(&text), "{text:?}");
+        }
+        assert_eq!(LineIndex::new("").starts, vec![0]);
+    }
 
     #[test]
     fn utf16_columns_count_surrogate_pairs() {
