@@ -164,12 +164,18 @@ pub fn column_of(s: &str) -> Option<Column> {
     // Fund names are not columns: 一般公共预算财政拨款 is this year's money.
     let words = column_words();
     let mut found = words.present(s);
-    let owned;
     if found & words.funds != 0 {
-        owned = FUNDS
-            .iter()
-            .fold(s.to_string(), |acc, f| acc.replace(f, ""));
-        found = words.present(&owned);
+        // Each fund removed in turn, as `FUNDS.fold(s, replace)`, but only those present: the
+        // bits are those of the text so far (removing one fund may join another), and
+        // replacing an absent word changes nothing, but searched the whole text.
+        let mut owned: Option<String> = None;
+        for (k, f) in FUNDS.iter().enumerate() {
+            if found & (1 << k) != 0 {
+                let next = owned.as_deref().unwrap_or(s).replace(f, "");
+                found = words.present(&next);
+                owned = Some(next);
+            }
+        }
     }
     // By precedence: the first column whose words are present.
     words
@@ -188,28 +194,44 @@ const COLUMN_NAMES: &[(Column, &[&str])] = &[
     (Column::AnyBudget, &["预算"]),
 ];
 
-/// One automaton over `FUNDS` and `COLUMN_NAMES`' words, with each group's bits: which of them
-/// a label holds is found in one pass instead of a substring search per word (labels are read
-/// by the ten thousand).
+/// `FUNDS` and `COLUMN_NAMES`' words, each with a bit, and each group's bits: which of them a
+/// label holds is found in one pass over its characters instead of a substring search per word
+/// (labels are read by the ten thousand). An Aho-Corasick automaton did the same, but building
+/// its DFA cost more than a bundle's searches, and each search set up its overlapping state.
 struct ColumnWords {
-    automaton: aho_corasick::AhoCorasick,
+    /// The words by their first character: (first, [(word, bit)]).
+    by_first: Vec<(char, Vec<(&'static str, u32)>)>,
+    /// Bit `c % 128` set for each first character `c`: most characters start no word.
+    firsts: u128,
     funds: u32,
     columns: Vec<(Column, u32)>,
 }
 
 impl ColumnWords {
-    /// The words present in `s`, as bits in automaton pattern order.
+    /// The words present in `s`, as bits in pattern order (FUNDS, then COLUMN_NAMES').
     fn present(&self, s: &str) -> u32 {
-        self.automaton
-            .find_overlapping_iter(s)
-            .fold(0, |bits, m| bits | 1 << m.pattern().as_usize())
+        let mut bits = 0;
+        for (i, c) in s.char_indices() {
+            if self.firsts & (1 << (c as u32 % 128)) == 0 {
+                continue;
+            }
+            let Some((_, words)) = self.by_first.iter().find(|(f, _)| *f == c) else {
+                continue;
+            };
+            for &(w, bit) in words {
+                if s[i..].starts_with(w) {
+                    bits |= bit;
+                }
+            }
+        }
+        bits
     }
 }
 
 fn column_words() -> &'static ColumnWords {
     static WORDS: std::sync::OnceLock<ColumnWords> = std::sync::OnceLock::new();
     WORDS.get_or_init(|| {
-        let mut patterns: Vec<&str> = FUNDS.to_vec();
+        let mut patterns: Vec<&'static str> = FUNDS.to_vec();
         let funds = (1 << FUNDS.len()) - 1;
         let columns = COLUMN_NAMES
             .iter()
@@ -220,9 +242,19 @@ fn column_words() -> &'static ColumnWords {
             })
             .collect();
         assert!(patterns.len() <= 32, "the word bits fit in a u32");
-        let automaton = aho_corasick::AhoCorasick::new(&patterns).expect("column word automaton");
+        let mut by_first: Vec<(char, Vec<(&'static str, u32)>)> = Vec::new();
+        let mut firsts = 0u128;
+        for (k, w) in patterns.iter().enumerate() {
+            let first = w.chars().next().expect("no empty word");
+            firsts |= 1 << (first as u32 % 128);
+            match by_first.iter_mut().find(|(f, _)| *f == first) {
+                Some((_, words)) => words.push((w, 1 << k)),
+                None => by_first.push((first, vec![(w, 1 << k)])),
+            }
+        }
         ColumnWords {
-            automaton,
+            by_first,
+            firsts,
             funds,
             columns,
         }
@@ -285,6 +317,29 @@ mod tests {
             Some(Column::AnyBudget)
         } else {
             None
+        }
+    }
+
+    /// The words' bits are those of the words a substring search finds.
+    #[test]
+    fn present_words_are_those_contained() {
+        let words = column_words();
+        let all: Vec<&str> = FUNDS
+            .iter()
+            .chain(COLUMN_NAMES.iter().flat_map(|(_, words)| *words))
+            .copied()
+            .collect();
+        let mut pieces = all.clone();
+        pieces.extend([
+            "年", "预", "算", "部门", "上", "一", "初", "\u{3000}", "a", "、",
+        ]);
+        let mut rng = crate::testing::Lcg::new(13);
+        for round in 0..20_000 {
+            let s = rng.join(&pieces, round % 7);
+            let expected = (all.iter().enumerate())
+                .filter(|(_, w)| s.contains(*w))
+                .fold(0, |bits, (k, _)| bits | 1 << k);
+            assert_eq!(words.present(&s), expected, "{s}");
         }
     }
 
