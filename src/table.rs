@@ -2,9 +2,11 @@
 //! rows of a label and figures. The unit comes from a `单位：万元` line above the table or a
 //! header cell; an empty cell (blank or `　`) counts as 0.
 
+#[cfg(test)]
+use regex::Regex;
+#[cfg(test)]
 use std::sync::OnceLock;
 
-use regex::Regex;
 use rust_decimal::Decimal;
 
 use crate::extract::number::{Dimension, Number};
@@ -93,6 +95,8 @@ impl Table {
     }
 }
 
+/// The unit declarations `unit_of` finds (kept for the tests).
+#[cfg(test)]
 fn unit_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
@@ -112,25 +116,65 @@ fn has(s: &str, needle: &str) -> bool {
     (init.len()..s.len()).any(|i| s[i] == last && s[i - init.len()..i] == *init)
 }
 
-/// `unit_re().is_match(s)`: each of its units ends in 元, so most cells skip the regex.
+/// `unit_of(s).is_some()`.
 fn declares_unit(s: &str) -> bool {
-    has(s, "元") && unit_re().is_match(s)
+    unit_of(s).is_some()
 }
 
-/// `unit_re().captures(s)`, skipping the regex as `declares_unit`.
-fn unit_captures(s: &str) -> Option<regex::Captures<'_>> {
-    if has(s, "元") {
-        unit_re().captures(s)
-    } else {
-        None
+/// The unit of the first declaration in `s`, as the regex
+/// `单位\s*[:：]\s*(亿元|万元|千元|元)|[（(]\s*(亿元|万元|千元|元)\s*[）)]` finds it (its group 1
+/// or 2), written out: compiling the regex cost more than a bundle's searches. No unit is a
+/// prefix of another that starts like it, and no space is a colon or a unit, so no step
+/// gives back what it took. Each unit ends in 元: most cells are ruled out by one scan.
+fn unit_of(s: &str) -> Option<&'static str> {
+    if !has(s, "元") {
+        return None;
     }
+    fn unit(t: &str) -> Option<(&'static str, &str)> {
+        ["亿元", "万元", "千元", "元"]
+            .into_iter()
+            .find_map(|u| Some((u, t.strip_prefix(u)?)))
+    }
+    s.char_indices().find_map(|(i, c)| match c {
+        '单' => {
+            let t = spaces(s[i..].strip_prefix("单位")?);
+            let (u, _) = unit(spaces(t.strip_prefix([':', '：'])?))?;
+            Some(u)
+        }
+        '（' | '(' => {
+            let (u, after) = unit(spaces(&s[i + c.len_utf8()..]))?;
+            spaces(after).starts_with(['）', ')']).then_some(u)
+        }
+        _ => None,
+    })
 }
 
-/// `formula_re().is_match(s)`: a formula starts with a digit and holds `=`.
+/// `t` without its leading spaces (`\\s*`).
+fn spaces(t: &str) -> &str {
+    t.trim_start_matches(char::is_whitespace)
+}
+
+/// Whether `s` is a column formula (`5=4/3`).
 fn is_formula(s: &str) -> bool {
-    s.as_bytes().first().is_some_and(u8::is_ascii_digit)
-        && s.as_bytes().contains(&b'=')
-        && formula_re().is_match(s)
+    formula_rhs(s).is_some()
+}
+
+/// The expression of a column formula, as the regex
+/// `^([0-9]{1,2})\s*=\s*([0-9（）()+\-*/×÷ ]+)$` captures it (group 2), written out as
+/// `unit_of` is.
+fn formula_rhs(s: &str) -> Option<&str> {
+    let n = s.bytes().take_while(u8::is_ascii_digit).count();
+    if !(1..=2).contains(&n) {
+        return None;
+    }
+    let after = spaces(&s[n..]).strip_prefix('=')?;
+    let rest = spaces(after);
+    if rest.is_empty() {
+        // The expression needs a character: the spaces give back their last if it is ' '.
+        return after.ends_with(' ').then(|| &after[after.len() - 1..]);
+    }
+    let allowed = |c: char| c.is_ascii_digit() || "（）()+-*/×÷ ".contains(c);
+    rest.chars().all(allowed).then_some(rest)
 }
 
 fn factor_of(u: &str) -> Decimal {
@@ -168,6 +212,8 @@ fn column_of_header(h: &str) -> Option<Column> {
     })
 }
 
+/// The column formulas `formula_rhs` reads (kept for the tests).
+#[cfg(test)]
 fn formula_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
@@ -244,8 +290,8 @@ pub fn read(text: &str, raw: &RawTable, numbers: &[Number], assumed_unit: Option
     if let Some(c) = raw.caption {
         let between = &text[c.end..raw.span.start];
         if between.chars().all(char::is_whitespace) {
-            if let Some(m) = unit_captures(&text[c.start..c.end]) {
-                factor = factor_of(m.get(1).or(m.get(2)).map_or("", |m| m.as_str()));
+            if let Some(u) = unit_of(&text[c.start..c.end]) {
+                factor = factor_of(u);
                 unit_declared = true;
             }
         }
@@ -263,8 +309,8 @@ pub fn read(text: &str, raw: &RawTable, numbers: &[Number], assumed_unit: Option
         if texts.iter().any(|t| declares_unit(t))
             && texts.iter().filter(|t| !t.is_empty()).count() == 1
         {
-            if let Some(m) = texts.iter().find_map(|t| unit_captures(t)) {
-                factor = factor_of(m.get(1).or(m.get(2)).map_or("", |m| m.as_str()));
+            if let Some(u) = texts.iter().find_map(|t| unit_of(t)) {
+                factor = factor_of(u);
                 unit_declared = true;
             }
             continue;
@@ -296,8 +342,8 @@ pub fn read(text: &str, raw: &RawTable, numbers: &[Number], assumed_unit: Option
                 .collect();
             let pos = |n: u32| pos_of.iter().find(|(k, _)| *k == n).map(|&(_, i)| i);
             for (i, t) in texts.iter().enumerate() {
-                if let Some(c) = formula_re().captures(t) {
-                    if let Some(expr) = parse_expr(&c[2], &pos) {
+                if let Some(rhs) = formula_rhs(t) {
+                    if let Some(expr) = parse_expr(rhs, &pos) {
                         formulas.push(Formula {
                             target: i,
                             expr,
@@ -381,8 +427,8 @@ pub fn read(text: &str, raw: &RawTable, numbers: &[Number], assumed_unit: Option
         .collect();
     // A header cell such as 金额（万元）also declares the unit.
     if !unit_declared {
-        if let Some(m) = header.iter().find_map(|h| unit_captures(h)) {
-            factor = factor_of(m.get(1).or(m.get(2)).map_or("", |m| m.as_str()));
+        if let Some(u) = header.iter().find_map(|h| unit_of(h)) {
+            factor = factor_of(u);
             unit_declared = true;
         }
     }
@@ -444,6 +490,19 @@ mod tests {
             "a",
             "亿",
             "千",
+            "亿元",
+            "千元",
+            "\t",
+            "\u{a0}",
+            "\r\n",
+            "\n",
+            "-",
+            "*",
+            "×",
+            "÷",
+            "１",
+            "单",
+            "位",
         ];
         let needles = [
             "元",
@@ -488,11 +547,13 @@ mod tests {
                 assert_eq!(has(&s, n), s.contains(n), "{s:?} {n:?}");
             }
             assert_eq!(declares_unit(&s), unit_re().is_match(&s), "{s:?}");
-            let spans = |c: Option<regex::Captures>| {
-                c.map(|c| c.iter().map(|m| m.map(|m| m.range())).collect::<Vec<_>>())
-            };
-            assert_eq!(spans(unit_captures(&s)), spans(unit_re().captures(&s)));
+            let unit = unit_re()
+                .captures(&s)
+                .map(|m| m.get(1).or(m.get(2)).map_or("", |m| m.as_str()).to_string());
+            assert_eq!(unit_of(&s).map(str::to_string), unit, "{s:?}");
             assert_eq!(is_formula(&s), formula_re().is_match(&s), "{s:?}");
+            let rhs = formula_re().captures(&s).map(|c| c[2].to_string());
+            assert_eq!(formula_rhs(&s).map(str::to_string), rhs, "{s:?}");
             assert_eq!(column_of_header(&s), old_column_of_header(&s), "{s:?}");
         }
     }
