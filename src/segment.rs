@@ -121,7 +121,9 @@ const SPLITS: [bool; 256] = {
 fn first_split(b: &[u8]) -> Option<usize> {
     let mut chunks = b.chunks_exact(8);
     for (k, c) in chunks.by_ref().enumerate() {
-        if c.iter().fold(false, |any, &x| any | SPLITS[x as usize]) {
+        // Written out: the fold it was did not become a load and an `or` a byte.
+        let t = |i: usize| u8::from(SPLITS[usize::from(c[i])]);
+        if t(0) | t(1) | t(2) | t(3) | t(4) | t(5) | t(6) | t(7) != 0 {
             return c
                 .iter()
                 .position(|&x| SPLITS[x as usize])
