@@ -13,7 +13,7 @@ use rust_decimal::Decimal;
 use crate::analysis::RelationKind;
 use crate::canon;
 use crate::engine::Doc;
-use crate::extract::number::{half_ulp, Dimension, Unit};
+use crate::extract::number::{Dimension, Unit};
 use crate::extract::words::{Column, Direction};
 use crate::facts::{Fig, List, Role, Statement};
 use crate::interval::Interval;
@@ -81,13 +81,11 @@ pub fn interval_of(doc: &Doc, fig: &Fig) -> Option<Interval> {
     } else {
         n.decimals
     };
-    let v = n.value.checked_mul(fig.factor)?;
     // Counts of people, projects and vehicles are exact; amounts and percentages are rounded.
     if fig.dim == Dimension::Count && n.decimals == 0 {
-        return Some(Interval::exact(v));
+        return Some(Interval::exact(n.value.checked_mul(fig.factor)?));
     }
-    let half = half_ulp(decimals).checked_mul(fig.factor)?;
-    Interval::around(v, half)
+    Interval::of_figure(n.value, false, fig.factor, decimals)
 }
 
 /// A value as the relation reads it: a written minus sign makes it negative, except after a
@@ -932,11 +930,7 @@ fn table_checks(doc: &Doc, t: usize, out: &mut Vec<Check>) {
                     } else {
                         (table.factor, n.decimals)
                     };
-                let v = n.value.checked_mul(factor)?;
-                let iv = Interval::around(
-                    if n.sign.is_some() { -v } else { v },
-                    half_ulp(decimals).checked_mul(factor)?,
-                )?;
+                let iv = Interval::of_figure(n.value, n.sign.is_some(), factor, decimals)?;
                 Some(Term {
                     num: i,
                     label: Arc::clone(&row_labels[r]),
