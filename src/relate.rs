@@ -137,8 +137,9 @@ pub fn checks(doc: &Doc) -> Vec<Check> {
         .filter(|c| c.kind == RelationKind::Change && !c.holds())
         .map(|c| c.target.num)
         .collect();
+    let mut complete_notes = vec![None; canon::DECOMPOSITIONS.len()];
     for list in &doc.facts.lists {
-        sum(doc, list, &failed_changes, &mut out);
+        sum(doc, list, &failed_changes, &mut complete_notes, &mut out);
     }
     for t in 0..doc.tables.len() {
         table_checks(doc, t, &mut out);
@@ -669,7 +670,13 @@ fn part_in<'s>(
     })
 }
 
-fn sum(doc: &Doc, list: &List, failed_changes: &HashSet<usize>, out: &mut Vec<Check>) {
+fn sum(
+    doc: &Doc,
+    list: &List,
+    failed_changes: &HashSet<usize>,
+    complete_notes: &mut [Option<Arc<str>>],
+    out: &mut Vec<Check>,
+) {
     let statements = &doc.facts.statements;
     let total = &statements[list.total];
     let Some(dim) = total.dim() else { return };
@@ -758,9 +765,16 @@ fn sum(doc: &Doc, list: &List, failed_changes: &HashSet<usize>, out: &mut Vec<Ch
         });
     }
     // Is the list complete? Say why, or stay silent.
-    let labels: Vec<&str> = parts.iter().map(|p| &*p.label).collect();
-    let mut reason =
-        canon::complete(&total.label, &labels).map(|d| format!("按决算报表口径 {d}，所列项目完整"));
+    // The statements' labels, made canonical once per document; a decomposition's note once.
+    let labels: Vec<&str> = list.parts.iter().map(|&p| &*doc.canonical[p]).collect();
+    let mut reason: Option<Arc<str>> =
+        canon::complete_canonical(&doc.canonical[list.total], &labels).map(|k| {
+            let note = complete_notes[k].get_or_insert_with(|| {
+                let d = &canon::DECOMPOSITIONS[k];
+                format!("按决算报表口径 {}，所列项目完整", canon::name(d)).into()
+            });
+            Arc::clone(note)
+        });
     if reason.is_none() {
         let shares: Option<Vec<Interval>> = parts
             .iter()
@@ -792,10 +806,7 @@ fn sum(doc: &Doc, list: &List, failed_changes: &HashSet<usize>, out: &mut Vec<Ch
             .iter()
             .find(|s| s.holds && s.nonzero_parts >= 2 && matches!(s.col, SumColumn::Value(_)))
         {
-            reason = Some(format!(
-                "{}列各项之和恰等于合计，所列项目完整",
-                ok.col.name()
-            ));
+            reason = Some(format!("{}列各项之和恰等于合计，所列项目完整", ok.col.name()).into());
         }
     }
     let failing: Vec<&ColSum> = sums
@@ -876,7 +887,7 @@ fn sum(doc: &Doc, list: &List, failed_changes: &HashSet<usize>, out: &mut Vec<Ch
             } else {
                 Verdict::Mismatch
             },
-            note: Some(note.into()),
+            note: Some(note),
             also: failing[1..]
                 .iter()
                 .map(|f| {
@@ -891,10 +902,8 @@ fn sum(doc: &Doc, list: &List, failed_changes: &HashSet<usize>, out: &mut Vec<Ch
         });
         return;
     }
-    let reason: Arc<str> = reason
-        .as_deref()
-        .unwrap_or("各项之和与合计一致（“其中”也可能只列部分项目）")
-        .into();
+    let reason: Arc<str> =
+        reason.unwrap_or_else(|| "各项之和与合计一致（“其中”也可能只列部分项目）".into());
     for s in sums.iter().filter(|s| s.holds) {
         out.push(Check {
             kind: RelationKind::Sum,
@@ -1025,7 +1034,7 @@ fn table_checks(doc: &Doc, t: usize, out: &mut Vec<Check>) {
         .iter()
         .map(|r| label::canonical(&r.label))
         .collect();
-    let labels: Vec<(usize, &str)> = canonical.iter().map(String::as_str).enumerate().collect();
+    let labels: Vec<&str> = canonical.iter().map(String::as_str).collect();
     // Rows by the code of their parent (the code without its last two digits), in order: a
     // row's children found in one lookup, not a pass over the table per row.
     let mut by_parent: foldhash::HashMap<&str, Vec<usize>> = Default::default();
@@ -1039,10 +1048,16 @@ fn table_checks(doc: &Doc, t: usize, out: &mut Vec<Check>) {
         }
     }
     let mut groups: Vec<(usize, Vec<usize>, Arc<str>)> = Vec::new();
+    // Decompositions by the row naming their total, in row order; each note made once.
+    let mut named = canon::in_table(&labels).into_iter().peekable();
+    let mut why_named: Vec<Option<Arc<str>>> = vec![None; canon::DECOMPOSITIONS.len()];
     for (r, row) in table.rows.iter().enumerate() {
-        for (parts, name) in canon::in_rows(&canonical[r], &labels) {
+        while let Some((_, parts, k)) = named.next_if(|g| g.0 == r) {
             if !parts.contains(&r) {
-                groups.push((r, parts, format!("按报表口径 {name}").into()));
+                let why = why_named[k].get_or_insert_with(|| {
+                    format!("按报表口径 {}", canon::name(&canon::DECOMPOSITIONS[k])).into()
+                });
+                groups.push((r, parts, Arc::clone(why)));
             }
         }
         if let Some(code) = &row.code {
