@@ -139,9 +139,8 @@ pub fn checks(doc: &Doc) -> Vec<Check> {
         .filter(|c| c.kind == RelationKind::Change && !c.holds())
         .map(|c| c.target.num)
         .collect();
-    let mut complete_notes = vec![None; canon::DECOMPOSITIONS.len()];
     for list in &doc.facts.lists {
-        sum(doc, list, &failed_changes, &mut complete_notes, &mut out);
+        sum(doc, list, &failed_changes, &mut out);
     }
     for t in 0..doc.tables.len() {
         table_checks(doc, t, &mut out);
@@ -452,6 +451,25 @@ fn rate_check(doc: &Doc, st: &Statement, out: &mut Vec<Check>) {
     });
 }
 
+/// The notes of the template decompositions, by index: why a list is complete (`按决算报表口径
+/// …，所列项目完整`) and why table rows add up (`按报表口径 …`). Made once: formatted per list
+/// and per table, they were a tenth of the lists' checks.
+fn decomposition_notes() -> &'static [(Arc<str>, Arc<str>)] {
+    static NOTES: std::sync::OnceLock<Vec<(Arc<str>, Arc<str>)>> = std::sync::OnceLock::new();
+    NOTES.get_or_init(|| {
+        canon::DECOMPOSITIONS
+            .iter()
+            .map(|d| {
+                let name = canon::name(d);
+                (
+                    format!("按决算报表口径 {name}，所列项目完整").into(),
+                    format!("按报表口径 {name}").into(),
+                )
+            })
+            .collect()
+    })
+}
+
 /// The list a statement is a part of, if any.
 fn list_of<'d>(doc: &'d Doc, i: usize) -> Option<&'d List> {
     doc.list_of_part
@@ -694,13 +712,7 @@ fn part_in<'s>(
     })
 }
 
-fn sum(
-    doc: &Doc,
-    list: &List,
-    failed_changes: &HashSet<usize>,
-    complete_notes: &mut [Option<Arc<str>>],
-    out: &mut Vec<Check>,
-) {
+fn sum(doc: &Doc, list: &List, failed_changes: &HashSet<usize>, out: &mut Vec<Check>) {
     let statements = &doc.facts.statements;
     let total = &statements[list.total];
     let Some(dim) = total.dim() else { return };
@@ -792,13 +804,8 @@ fn sum(
     // The statements' labels, made canonical once per document; a decomposition's note once.
     let labels: Vec<&str> = list.parts.iter().map(|&p| &*doc.canonical[p]).collect();
     let mut reason: Option<Arc<str>> =
-        canon::complete_canonical(&doc.canonical[list.total], &labels).map(|k| {
-            let note = complete_notes[k].get_or_insert_with(|| {
-                let d = &canon::DECOMPOSITIONS[k];
-                format!("按决算报表口径 {}，所列项目完整", canon::name(d)).into()
-            });
-            Arc::clone(note)
-        });
+        canon::complete_canonical(&doc.canonical[list.total], &labels)
+            .map(|k| Arc::clone(&decomposition_notes()[k].0));
     if reason.is_none() {
         let shares: Option<Vec<Interval>> = parts
             .iter()
@@ -1070,14 +1077,10 @@ fn table_checks(doc: &Doc, t: usize, out: &mut Vec<Check>) {
     let mut groups: Vec<(usize, Vec<usize>, Arc<str>)> = Vec::new();
     // Decompositions by the row naming their total, in row order; each note made once.
     let mut named = canon::in_table(&labels).into_iter().peekable();
-    let mut why_named: Vec<Option<Arc<str>>> = vec![None; canon::DECOMPOSITIONS.len()];
     for (r, row) in table.rows.iter().enumerate() {
         while let Some((_, parts, k)) = named.next_if(|g| g.0 == r) {
             if !parts.contains(&r) {
-                let why = why_named[k].get_or_insert_with(|| {
-                    format!("按报表口径 {}", canon::name(&canon::DECOMPOSITIONS[k])).into()
-                });
-                groups.push((r, parts, Arc::clone(why)));
+                groups.push((r, parts, Arc::clone(&decomposition_notes()[k].1)));
             }
         }
         if let Some(code) = &row.code {
