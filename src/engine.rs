@@ -161,7 +161,7 @@ fn paragraphs(
         };
         let para = &text[b.span.start..b.span.end];
         if let Some(m) = memo.as_deref_mut() {
-            let prior = joiner.statements();
+            let prior = joiner.prior();
             if let Some((ss, bf)) = m.paragraph(
                 para,
                 heading.as_deref(),
@@ -177,7 +177,7 @@ fn paragraphs(
         let ss = segment::sentences(text, i, b.span, &protected);
         let bf = facts::read_block(
             text,
-            joiner.statements(),
+            joiner.prior(),
             numbers,
             &amounts,
             i,

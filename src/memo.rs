@@ -16,7 +16,7 @@ use foldhash::HashMap;
 use std::ops::Range;
 
 use crate::extract::Number;
-use crate::facts::{BlockFacts, Move, Statement};
+use crate::facts::{BlockFacts, Move};
 use crate::segment::{RawTable, Sentence};
 use crate::table::Table;
 use crate::text::Span;
@@ -199,7 +199,7 @@ impl Memo {
         text: &str,
         heading: Option<&str>,
         numbers: &[Number],
-        prior: &[Statement],
+        prior: &crate::facts::Prior,
         place: Place,
     ) -> Option<(Vec<Sentence>, BlockFacts)> {
         let generation = self.generation;
