@@ -1057,12 +1057,27 @@ fn effective_unit(n: &Number, money_units: &[(usize, u32)]) -> (Dimension, Decim
     if n.dimension() != Dimension::Bare {
         return (n.dimension(), n.unit.factor(), false);
     }
-    let nearest = money_units
-        .iter()
-        .min_by_key(|(at, _)| at.abs_diff(n.span.start));
-    match nearest {
+    match nearest_unit(money_units, n.span.start) {
         Some(&(_, f)) => (Dimension::Money, Decimal::from(f), true),
         None => (Dimension::Bare, Decimal::ONE, false),
+    }
+}
+
+/// The money unit written nearest `at` (the earlier one on a tie), from units in order of
+/// position: found by halving, not by a pass over the sentence's units for each bare figure
+/// (quadratic in a sentence listing thousands of figures).
+fn nearest_unit(units: &[(usize, u32)], at: usize) -> Option<&(usize, u32)> {
+    let i = units.partition_point(|&(u, _)| u < at);
+    let after = units.get(i);
+    let before = i.checked_sub(1).map(|j| {
+        // The first of the units written at that position, as a scan would find.
+        let p = units[j].0;
+        &units[units[..j].partition_point(|&(u, _)| u < p)]
+    });
+    match (before, after) {
+        (Some(b), Some(a)) if at - b.0 <= a.0 - at => Some(b),
+        (_, Some(a)) => Some(a),
+        (b, None) => b,
     }
 }
 
@@ -1308,6 +1323,29 @@ pub fn add_tables(
 mod tests {
     use super::*;
     use crate::extract::words::DIRECTION_WORDS;
+
+    /// The nearest unit by halving is the one the scan found: the first of the nearest, ties
+    /// (one unit each side, or several at one position) included.
+    #[test]
+    fn nearest_unit_is_the_first_nearest() {
+        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut next = |m: u64| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x % m
+        };
+        for _ in 0..20_000 {
+            let n = next(8) as usize;
+            let mut units: Vec<(usize, u32)> =
+                (0..n).map(|k| (next(40) as usize, k as u32)).collect();
+            units.sort_by_key(|u| u.0);
+            for at in 0..45 {
+                let scan = units.iter().min_by_key(|(u, _)| u.abs_diff(at));
+                assert_eq!(nearest_unit(&units, at), scan, "{units:?} at {at}");
+            }
+        }
+    }
 
     #[test]
     fn direction_ends_are_the_words_last_characters() {
