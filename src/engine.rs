@@ -237,15 +237,20 @@ pub fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec
     }
     let next = AtomicUsize::new(0);
     let results: Vec<Mutex<Option<R>>> = items.iter().map(|_| Mutex::new(None)).collect();
+    let work = || loop {
+        let i = next.fetch_add(1, Ordering::Relaxed);
+        let Some(item) = items.get(i) else { break };
+        let r = f(item);
+        *results[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(r);
+    };
+    // The calling thread is one of the workers: what it allocates, it also frees fastest when
+    // the caller drops the results (a block freed by another thread than the one that
+    // allocated it takes the allocator's slower path), and one thread fewer is started.
     std::thread::scope(|s| {
-        for _ in 0..threads {
-            s.spawn(|| loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some(item) = items.get(i) else { break };
-                let r = f(item);
-                *results[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(r);
-            });
+        for _ in 1..threads {
+            s.spawn(work);
         }
+        work();
     });
     results
         .into_iter()
