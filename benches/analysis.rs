@@ -1,6 +1,10 @@
 //! Engine benchmarks (issue 5), on documents from the generator at 40 KB, 1 MB and 10 MB:
 //!
-//! - `full/<size>`: `suanpan::analyze` of the whole document, in MB/s (decimal megabytes);
+//! - `full/<size>`: `suanpan::analyze` of the whole document, in MB/s (decimal megabytes): the
+//!   findings and every view the IDE shows (amounts, relations, outline) in one `Analysis`, and
+//!   its drop;
+//! - `check/<size>`: `suanpan::findings`, the same analysis keeping only the findings — what
+//!   `suanpan check` runs;
 //! - `regex_floor/<size>`: a plain `regex` pass that only finds every number — the floor any
 //!   analysis must pay; the ratio of the two is reported in docs/performance.md;
 //! - `keystroke/<edit>/<size>`: one keystroke applied to an analysed
@@ -124,6 +128,18 @@ fn benches(c: &mut Criterion) {
         g.warm_up_time(Duration::from_millis(if big { 1 } else { 500 }));
         g.measurement_time(Duration::from_secs(if big { 1 } else { 3 }));
         g.bench_function(name, |b| b.iter(|| suanpan::analyze(black_box(&text))));
+        g.finish();
+
+        // What `suanpan check` runs: the same analysis, keeping only the findings.
+        let mut g = c.benchmark_group("check");
+        g.throughput(Throughput::BytesDecimal(text.len() as u64));
+        g.sample_size(10);
+        g.warm_up_time(Duration::from_millis(if big { 1 } else { 500 }));
+        g.measurement_time(Duration::from_secs(if big { 1 } else { 3 }));
+        let options = suanpan::Options::default();
+        g.bench_function(name, |b| {
+            b.iter(|| suanpan::findings(black_box(&text), &options))
+        });
         g.finish();
 
         let mut g = c.benchmark_group("regex_floor");

@@ -167,6 +167,12 @@ pub fn analyze_with(text: &str, options: &Options) -> Analysis {
     crate::engine::run(text, options)
 }
 
+/// Only the findings of a whole report: `analyze_with(text, options).findings`, without the
+/// views the IDE shows (amounts, relations, outline) — what `suanpan check` needs.
+pub fn findings(text: &str, options: &Options) -> Vec<Finding> {
+    crate::engine::findings(text, options)
+}
+
 impl Analysis {
     /// Append the analysis of a report that starts `by` bytes into the file.
     pub fn append(&mut self, mut other: Analysis, by: usize) {

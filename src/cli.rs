@@ -57,7 +57,7 @@ fn analyse(text: &str, options: &crate::Options, debug: bool) -> Result<Vec<Find
         if debug && text.contains(DEBUG_PANIC_MARKER) {
             panic!("a deliberate panic (SUANPAN_DEBUG)");
         }
-        crate::engine::findings(text, options)
+        crate::analysis::findings(text, options)
     });
     if let Some(hook) = hook {
         std::panic::set_hook(hook);

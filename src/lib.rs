@@ -30,8 +30,8 @@ mod testing;
 pub mod text;
 
 pub use analysis::{
-    analyze, analyze_with, AmountInfo, Analysis, Expected, Heading, Options, QuantityKey, Relation,
-    RelationKind, Term,
+    analyze, analyze_with, findings, AmountInfo, Analysis, Expected, Heading, Options, QuantityKey,
+    Relation, RelationKind, Term,
 };
 #[doc(hidden)]
 pub use engine::debug_dump;

@@ -360,4 +360,14 @@ fn bundles_are_read_report_by_report() {
         "{hits} of {} slips found in the bundle",
         dirty.expected.len()
     );
+    // `suanpan check` asks for the findings alone: the same findings, in the same order.
+    let options = suanpan::Options::default();
+    assert_eq!(suanpan::findings(&dirty.text, &options), analysis.findings);
+    let wan = suanpan::Options {
+        assumed_unit: Some(10_000),
+    };
+    assert_eq!(
+        suanpan::findings(&dirty.text, &wan),
+        suanpan::analyze_with(&dirty.text, &wan).findings
+    );
 }
