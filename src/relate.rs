@@ -206,7 +206,7 @@ fn comparison(doc: &Doc, st: &Statement, out: &mut Vec<Check>) {
     };
     out.push(Check {
         kind: RelationKind::Change,
-        column: "决算与预算比较".into(),
+        column: named("决算与预算比较"),
         target: vt.clone(),
         terms: vec![
             Term {
@@ -231,6 +231,24 @@ fn comparison(doc: &Doc, st: &Statement, out: &mut Vec<Check>) {
 
 /// The column of a change or rate against `c`: `format!("比{}", c.name())`, without the
 /// formatting (a tenth of a change check's work).
+/// A column's name as checks hold it: one `Arc` per name and thread, not one per check (a
+/// 10 MB bundle's checks allocated ~100,000 copies, each freed again with its relation).
+fn named(name: &'static str) -> Arc<str> {
+    thread_local! {
+        static NAMES: std::cell::RefCell<Vec<(&'static str, Arc<str>)>> =
+            const { std::cell::RefCell::new(Vec::new()) };
+    }
+    NAMES.with_borrow_mut(|names| {
+        // Compared by address: the names are a few literals.
+        if let Some((_, a)) = names.iter().find(|(n, _)| std::ptr::eq(*n, name)) {
+            return Arc::clone(a);
+        }
+        let a: Arc<str> = name.into();
+        names.push((name, Arc::clone(&a)));
+        a
+    })
+}
+
 fn versus(c: Column) -> &'static str {
     match c {
         Column::Current => "比本年",
@@ -281,7 +299,7 @@ fn change_and_rate(doc: &Doc, st: &Statement, out: &mut Vec<Check>) {
         }
         out.push(Check {
             kind: RelationKind::Change,
-            column: versus(c.column).into(),
+            column: named(versus(c.column)),
             target: Term {
                 num: c.num,
                 label: st.label.clone(),
@@ -435,7 +453,7 @@ fn rate_check(doc: &Doc, st: &Statement, out: &mut Vec<Check>) {
     };
     out.push(Check {
         kind: RelationKind::Rate,
-        column: versus(base_col).into(),
+        column: named(versus(base_col)),
         target: Term {
             num: r.num,
             label: st.label.clone(),
@@ -630,11 +648,7 @@ fn share(doc: &Doc, i: usize, st: &Statement, out: &mut Vec<Check>) {
             } else {
                 RelationKind::Share
             },
-            column: if completion {
-                "完成率".into()
-            } else {
-                "占比".into()
-            },
+            column: named(if completion { "完成率" } else { "占比" }),
             target: Term {
                 num: f.num,
                 label: st.label.clone(),
@@ -674,10 +688,16 @@ enum SumColumn {
 }
 
 impl SumColumn {
-    fn name(self) -> String {
+    fn name(self) -> &'static str {
         match self {
-            SumColumn::Value(c) => c.name().to_string(),
-            SumColumn::Change(c) => format!("比{}增减额", c.name()),
+            SumColumn::Value(c) => c.name(),
+            SumColumn::Change(c) => match c {
+                Column::Current => "比本年增减额",
+                Column::Budget => "比年初预算增减额",
+                Column::Adjusted => "比调整预算增减额",
+                Column::Prior => "比上年增减额",
+                Column::AnyBudget => "比预算增减额",
+            },
         }
     }
 }
@@ -909,7 +929,7 @@ fn sum(doc: &Doc, list: &List, failed_changes: &HashSet<usize>, out: &mut Vec<Ch
         }
         out.push(Check {
             kind: RelationKind::Sum,
-            column: first.col.name().into(),
+            column: named(first.col.name()),
             target: first.total.clone(),
             terms: first.parts.clone(),
             expected: first.sum,
@@ -938,7 +958,7 @@ fn sum(doc: &Doc, list: &List, failed_changes: &HashSet<usize>, out: &mut Vec<Ch
     for s in sums.iter().filter(|s| s.holds) {
         out.push(Check {
             kind: RelationKind::Sum,
-            column: s.col.name().into(),
+            column: named(s.col.name()),
             target: s.total.clone(),
             terms: s.parts.clone(),
             expected: s.sum,
@@ -1207,7 +1227,7 @@ fn same(doc: &Doc, out: &mut Vec<Check>) {
                     };
                     out.push(Check {
                         kind: RelationKind::Same,
-                        column: f.column.name().into(),
+                        column: named(f.column.name()),
                         target: t,
                         terms: vec![first.clone()],
                         expected: first.iv,
