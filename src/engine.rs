@@ -100,7 +100,16 @@ impl Doc<'_> {
                 Some(prev) if i > 0 && facts.statements[i - 1].label == st.label => {
                     Arc::clone(prev)
                 }
-                _ => crate::label::canonical(&st.label).into(),
+                // Most labels are canonical already: then the statement's own is shared (one
+                // allocation less, and the views hold one label where they held two).
+                _ => {
+                    let c = crate::label::canonical(&st.label);
+                    if *c == *st.label {
+                        Arc::clone(&st.label)
+                    } else {
+                        c.into()
+                    }
+                }
             };
             by_label.entry(Arc::clone(&c)).or_default().push(i);
             canonical.push(c);
