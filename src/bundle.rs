@@ -45,17 +45,18 @@ pub fn is_title(line: &str) -> bool {
     // besides spaces before such a remark is a paragraph, ruled out before it is normalised (a
     // keystroke re-splits its report, and paragraphs that say 说明 are long). memmem:
     // `str::contains(char)` stops at every byte of Chinese text that ends like 明.
-    if memchr::memmem::find(line.as_bytes(), "明".as_bytes()).is_none() {
-        return false;
-    }
     // Most lines with a 明 (明细, 说明如下：) end in something else: the title's last
     // character, spaces and marks set aside, is 明 or 书, or a remark's bracket. (Setting the
-    // attachment prefix aside leaves the end.)
+    // attachment prefix aside leaves the end.) Looked at first: `split` asks only about lines
+    // with a 明, and a memmem search is set up anew for each line.
     let last = line
         .chars()
         .rev()
         .find(|&c| !c.is_whitespace() && !matches!(c, '\u{feff}' | '#' | '*'));
     if !matches!(last, Some('明' | '书' | '）' | ')')) {
+        return false;
+    }
+    if last != Some('明') && memchr::memmem::find(line.as_bytes(), "明".as_bytes()).is_none() {
         return false;
     }
     // A title holds a 年, a 部 or 单 and a 决 or 预 (its year, 部门/单位, 决算/预算; setting
