@@ -152,52 +152,110 @@ pub fn half_ulp(decimals: u32) -> Decimal {
     Decimal::new(5, decimals + 1)
 }
 
-/// The numbers of `text` as byte ranges, as the regex
-/// `[0-9]{1,3}(?:[,，][0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?` finds them (leftmost-first,
-/// one after the other), written out by hand: the regex engine's per-match overhead was a
-/// tenth of a keystroke's analysis. A test holds the two equal on random text.
-fn number_spans(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
-    let b = text.as_bytes();
-    let digits_from = move |mut i: usize| {
-        while i < b.len() && b[i].is_ascii_digit() {
+/// A figure's digits as `scan` reads them: where they end, and what they say.
+struct Lexed {
+    end: usize,
+    /// The value of the digits (point and separators left out), modulo 2^64: exact up to 19
+    /// digits (most figures); wider ones are read again.
+    small: u64,
+    /// How many digits.
+    count: usize,
+    /// Where the decimal point is, if there is one.
+    point: Option<usize>,
+    /// Digits after the point up to the last that is not a 0.
+    significant: usize,
+    /// A separator (`,` or `，`) among the digits.
+    grouped: bool,
+    /// A `，` among them.
+    fullwidth: bool,
+}
+
+/// The number that starts at `b[start]` (an ASCII digit) as the regex
+/// `[0-9]{1,3}(?:[,，][0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?` matches it there
+/// (leftmost-first), written out by hand, its value read on the way: the regex engine's
+/// per-match overhead was a tenth of a keystroke's analysis, and the digits are not read a
+/// second time for their value. A test holds the spans equal to the regex's on random text.
+fn lex(b: &[u8], start: usize) -> Lexed {
+    let digit = |i: usize| {
+        b.get(i)
+            .filter(|c| c.is_ascii_digit())
+            .map(|&c| u64::from(c - b'0'))
+    };
+    let mut i = start;
+    let mut small = 0u64;
+    while let Some(d) = digit(i) {
+        small = small.wrapping_mul(10).wrapping_add(d);
+        i += 1;
+    }
+    let mut count = i - start;
+    let (mut grouped, mut fullwidth) = (false, false);
+    // First alternative: 1–3 digits, then groups of a separator and exactly 3 digits.
+    if count <= 3 {
+        loop {
+            let sep = match b.get(i) {
+                Some(b',') => 1,
+                Some(0xEF) if b.get(i + 1..i + 3) == Some(&[0xBC, 0x8C]) => 3,
+                _ => break,
+            };
+            let (Some(x), Some(y), Some(z)) =
+                (digit(i + sep), digit(i + sep + 1), digit(i + sep + 2))
+            else {
+                break;
+            };
+            small = small.wrapping_mul(1000).wrapping_add(x * 100 + y * 10 + z);
+            count += 3;
+            i += sep + 3;
+            grouped = true;
+            fullwidth |= sep == 3;
+        }
+    }
+    // `(?:\.[0-9]+)?`
+    let mut point = None;
+    let mut significant = 0;
+    if b.get(i) == Some(&b'.') && digit(i + 1).is_some() {
+        point = Some(i);
+        let from = i + 1;
+        i = from;
+        while let Some(d) = digit(i) {
+            small = small.wrapping_mul(10).wrapping_add(d);
             i += 1;
-        }
-        i
-    };
-    // `[,，]` at `i`: its length.
-    let separator = move |i: usize| match b.get(i) {
-        Some(b',') => Some(1),
-        Some(0xEF) if b.get(i + 1) == Some(&0xBC) && b.get(i + 2) == Some(&0x8C) => Some(3),
-        _ => None,
-    };
-    // `(?:\.[0-9]+)?` at `i`: where it ends.
-    let fraction = move |i: usize| {
-        if b.get(i) == Some(&b'.') && b.get(i + 1).is_some_and(u8::is_ascii_digit) {
-            digits_from(i + 1)
-        } else {
-            i
-        }
-    };
-    let mut at = 0;
-    std::iter::from_fn(move || {
-        let start = next_digit(b, at)?;
-        let run = digits_from(start);
-        let mut end = run;
-        // First alternative: 1–3 digits, then groups of a separator and exactly 3 digits.
-        if run - start <= 3 {
-            while let Some(s) = separator(end) {
-                let g = end + s;
-                if g + 3 <= b.len() && b[g..g + 3].iter().all(u8::is_ascii_digit) {
-                    end = g + 3;
-                } else {
-                    break;
-                }
+            if d != 0 {
+                significant = i - from;
             }
         }
-        let end = fraction(end);
-        at = end;
-        Some((start, end))
-    })
+        count += i - from;
+    }
+    Lexed {
+        end: i,
+        small,
+        count,
+        point,
+        significant,
+        grouped,
+        fullwidth,
+    }
+}
+
+impl Lexed {
+    /// The value as a `Decimal` and its count of decimals; `None` beyond 28 characters of
+    /// digits and point (`Decimal` holds 28 digits exactly; the point counts, as it always has,
+    /// so that 27 decimals is the most a figure has).
+    fn value(&self, b: &[u8], start: usize) -> Option<(Decimal, u32)> {
+        if self.count + usize::from(self.point.is_some()) > 28 {
+            return None;
+        }
+        // The fraction, if any, ends the number.
+        let decimals = self.point.map_or(0, |p| self.end - p - 1) as u32;
+        let value = if self.count <= 19 {
+            let m = self.small;
+            Decimal::from_parts(m as u32, (m >> 32) as u32, 0, false, decimals)
+        } else {
+            let digits = b[start..self.end].iter().filter(|c| c.is_ascii_digit());
+            let m = digits.fold(0i128, |m, &c| m * 10 + i128::from(c - b'0'));
+            Decimal::try_from_i128_with_scale(m, decimals).ok()?
+        };
+        Some((value, decimals))
+    }
 }
 
 /// The first ASCII digit of `b` at or after `from`. Most of a report is not figures (Chinese
@@ -255,187 +313,394 @@ fn estimate_count(b: &[u8]) -> usize {
         .count()
 }
 
-/// A word looked for around a number, with its first and last characters decoded at compile
-/// time: comparing those with the one character decoded from the text rules out most words
-/// before any bytes are compared (decoding each word's ends for each number was a quarter of
-/// the lexer).
-struct Word {
-    text: &'static str,
-    first: char,
-    last: char,
+/// A character as the bytes of its UTF-8 encoding read as a big-endian number (`'元'`, E5 85
+/// 83, is 0xE58583): what the lexer compares and looks up, so that the characters around a
+/// figure are read from the text without being decoded. In code point order, as UTF-8 is.
+const fn key(c: char) -> u32 {
+    let mut bytes = [0; 4];
+    let len = c.encode_utf8(&mut bytes).len();
+    u32::from_be_bytes(bytes) >> (32 - 8 * len)
 }
 
-const fn word(text: &'static str) -> Word {
-    let b = text.as_bytes();
-    assert!(!b.is_empty());
-    let mut last = b.len() - 1;
-    while b[last] & 0xC0 == 0x80 {
-        last -= 1;
-    }
-    Word {
-        text,
-        first: decode_at(b, 0),
-        last: decode_at(b, last),
-    }
-}
-
-/// The character whose UTF-8 encoding starts at `b[i]` (`b` valid UTF-8).
-const fn decode_at(b: &[u8], i: usize) -> char {
-    let lead = b[i] as u32;
-    let (len, mut c) = match lead {
-        0x00..=0x7F => (1, lead),
-        0xC0..=0xDF => (2, lead & 0x1F),
-        0xE0..=0xEF => (3, lead & 0x0F),
-        _ => (4, lead & 0x07),
+/// The `key` of the character that starts at `b[i]` and its length in bytes; `(0, 0)` at the
+/// end of `b`. (`b` is valid UTF-8 and `i` a character boundary.) A 0 stands for "no
+/// character": nothing below accepts it, as nothing accepted `None`.
+#[inline(always)]
+fn key_at(b: &[u8], i: usize) -> (u32, usize) {
+    let word = match b.get(i..).and_then(<[u8]>::first_chunk::<4>) {
+        Some(&word) => u32::from_be_bytes(word),
+        // Near the end: padded with zeros, shifted out below.
+        None => {
+            let tail = b.get(i..).unwrap_or_default();
+            if tail.is_empty() {
+                return (0, 0);
+            }
+            let mut word = [0; 4];
+            word[..tail.len()].copy_from_slice(tail);
+            u32::from_be_bytes(word)
+        }
     };
-    let mut k = 1;
-    while k < len {
-        c = (c << 6) | (b[i + k] as u32 & 0x3F);
-        k += 1;
-    }
-    match char::from_u32(c) {
-        Some(c) => c,
-        None => panic!("not UTF-8"),
-    }
+    // The length from the first byte, without branches: which of them a CJK text takes is
+    // hard to foresee.
+    let lead = word >> 24;
+    let len = 1 + usize::from(lead >= 0xC0) + usize::from(lead >= 0xE0) + usize::from(lead >= 0xF0);
+    (word >> (32 - 8 * len), len)
 }
 
-/// Words with a summary of their ends: bit `c % 64` of `firsts` (`lasts`) is set for the first
-/// (last) character `c` of each. Most characters next to a figure have their bit clear, and
-/// start (end) none of the words: one test instead of one per word.
-struct Words {
-    list: &'static [Word],
-    firsts: u64,
-    lasts: u64,
+/// The `key` of the character that ends at `b[i - 1]` and its length; `(0, 0)` at the start.
+#[inline(always)]
+fn key_before(b: &[u8], i: usize) -> (u32, usize) {
+    let word = match b.get(..i).and_then(<[u8]>::last_chunk::<4>) {
+        Some(&word) => u32::from_be_bytes(word),
+        // Near the start: padded with zeros, masked off below.
+        None => {
+            let head = b.get(..i).unwrap_or_default();
+            if head.is_empty() {
+                return (0, 0);
+            }
+            let mut word = [0; 4];
+            word[4 - head.len()..].copy_from_slice(head);
+            u32::from_be_bytes(word)
+        }
+    };
+    // A byte that starts a character (0xC0 and above) 3 bytes back starts a 3-byte one (in
+    // valid UTF-8 it cannot start a shorter one: the last byte continues a character).
+    let len = if word & 0x80 == 0 {
+        1
+    } else if (word >> 16) & 0xC0 == 0xC0 {
+        3
+    } else if (word >> 8) & 0xC0 == 0xC0 {
+        2
+    } else {
+        4
+    };
+    (word & (u32::MAX >> (32 - 8 * len)), len)
 }
 
-const fn words(list: &'static [Word]) -> Words {
-    let (mut firsts, mut lasts, mut i) = (0, 0, 0);
-    while i < list.len() {
-        firsts |= bit(list[i].first);
-        lasts |= bit(list[i].last);
-        i += 1;
-    }
-    Words {
-        list,
-        firsts,
-        lasts,
-    }
+/// Whether `k` is the key of an ideograph (U+4E00–U+9FFF, U+3400–U+4DBF).
+fn is_ideograph(k: u32) -> bool {
+    (key('\u{4e00}')..=key('\u{9fff}')).contains(&k)
+        || (key('\u{3400}')..=key('\u{4dbf}')).contains(&k)
 }
 
-const fn bit(c: char) -> u64 {
-    1 << (c as u32 % 64)
+/// Whether the byte at `i` is an ASCII digit.
+fn digit_at(b: &[u8], i: usize) -> bool {
+    b.get(i).is_some_and(u8::is_ascii_digit)
 }
 
-/// Money units; the factor to 元 is that of the first character (`money_factor`).
-const MONEY_UNITS: Words = words(&[
-    word("亿元"),
-    word("億元"),
-    word("万元"),
-    word("萬元"),
-    word("千元"),
-    word("元"),
-    word("亿"),
-    word("億"),
-    word("万"),
-    word("萬"),
-]);
+/// What a character next to a figure says about it (`info`): bits that answer the questions
+/// asked of it, and the unit it starts. One table look-up per character instead of one
+/// comparison per question and word.
+mod info {
+    /// ' ', '\t', U+3000, U+A0: skipped between a figure and its sign, unit or range mark.
+    pub const SPACE: u32 = 1;
+    /// - － − —: a minus sign before a figure.
+    pub const MINUS: u32 = 1 << 1;
+    /// - － ~ ～ 至: between two figures, a range.
+    pub const RANGE_BEFORE: u32 = 1 << 2;
+    /// - － ~ ～ 至 到 —: after a figure (and its unit), a range if a figure follows.
+    pub const RANGE_AFTER: u32 = 1 << 3;
+    /// 〔 [ 【 : ：, and 〕 ] 】: a year or a document number between them, a time.
+    pub const OPEN: u32 = 1 << 4;
+    pub const CLOSE: u32 = 1 << 5;
+    /// 第: an ordinal.
+    pub const ORDINAL: u32 = 1 << 6;
+    /// 近 约 逾, and the last characters of 超过 不足 不到: approximate.
+    pub const APPROX_BEFORE: u32 = 1 << 7;
+    pub const APPROX_BEFORE_END: u32 = 1 << 8;
+    /// 余 多 来, and the first characters of 左右 以上 以下 以内 上下 开外: approximate or a
+    /// threshold.
+    pub const APPROX_AFTER: u32 = 1 << 9;
+    pub const APPROX_AFTER_START: u32 = 1 << 10;
+    /// ASCII letters and digits, `.` and `_`: before a figure, a longer token.
+    pub const TOKEN: u32 = 1 << 11;
+    /// `:` and `-`: right after a figure and before a digit, a time or a code (12:30, 3-1).
+    pub const JOINED: u32 = 1 << 12;
+    /// ASCII letters, 〕 ] 】 / ‰ (and ideographs, told by their range): right after the
+    /// digits, a measure or a code that is not an amount (3794平方米, 5a, 12‰).
+    pub const NOT_AMOUNT: u32 = 1 << 13;
+    /// Any of these before a figure (but `TOKEN`) calls for a closer look.
+    pub const BEFORE: u32 =
+        SPACE | MINUS | RANGE_BEFORE | OPEN | ORDINAL | APPROX_BEFORE | APPROX_BEFORE_END;
+    /// Any of these after a figure or its unit calls for a closer look.
+    pub const AFTER: u32 = RANGE_AFTER | CLOSE | APPROX_AFTER | APPROX_AFTER_START | JOINED | SPACE;
 
-fn money_factor(unit: &Word) -> u32 {
-    match unit.first {
-        '亿' | '億' => 100_000_000,
-        '万' | '萬' => 10_000,
-        '千' => 1_000,
-        _ => 1,
-    }
+    /// The unit a character starts, in the bits from `UNIT_SHIFT`: 亿/億, 万/萬, 千, 元, %/％,
+    /// 个, 百, 人, and the other count words (whose index in `COUNT_WORDS` is in the bits from
+    /// `WORD_SHIFT`).
+    pub const UNIT_SHIFT: u32 = 16;
+    pub const YI: u32 = 1;
+    pub const WAN: u32 = 2;
+    pub const QIAN: u32 = 3;
+    pub const YUAN: u32 = 4;
+    pub const PERCENT: u32 = 5;
+    pub const GE: u32 = 6;
+    pub const BAI: u32 = 7;
+    pub const REN: u32 = 8;
+    pub const COUNT: u32 = 9;
+    pub const WORD_SHIFT: u32 = 20;
 }
 
-const POINTS: Words = words(&[word("个百分点"), word("百分点")]);
-
-const COUNT_WORDS: Words = words(&[
-    word("人次"),
-    word("人"),
-    word("名"),
-    word("项"),
-    word("次"),
-    word("个"),
-    word("辆"),
-    word("台"),
-    word("套"),
-    word("所"),
-    word("家"),
-    word("场"),
-    word("位"),
-    word("户"),
-    word("件"),
-]);
-
-/// Words after a number that make it approximate or a threshold, not an amount.
-const APPROX_AFTER: Words = words(&[
-    word("余"),
-    word("多"),
-    word("来"),
-    word("左右"),
-    word("以上"),
-    word("以下"),
-    word("以内"),
-    word("上下"),
-    word("开外"),
-]);
-/// Words before a number that make it approximate.
-const APPROX_BEFORE: Words = words(&[
-    word("近"),
-    word("约"),
-    word("逾"),
-    word("超过"),
-    word("大约"),
-    word("将近"),
-    word("不足"),
-    word("不到"),
-]);
-/// Characters right after the digits that make a number a date, ordinal, code or score.
-const NOT_AMOUNT_AFTER: &[char] = &[
-    '年', '月', '日', '号', '届', '时', '岁', '周', '天', '级', '版', '期', '〕', ']', '】', '分',
-    '秒', '米', '季', '度', '倍', '页', '条', '款', '章', '节', '篇', '楼', '层', '路', '/', '‰',
-    '平', '亩', '公', '吨', '千', '克',
+/// Count words other than 人 and 个 (which start longer words too).
+const COUNT_WORDS: [&str; 13] = [
+    "名", "项", "次", "辆", "台", "套", "所", "家", "场", "位", "户", "件", "",
 ];
 
-fn is_ideograph(c: char) -> bool {
-    ('\u{4e00}'..='\u{9fff}').contains(&c) || ('\u{3400}'..='\u{4dbf}').contains(&c)
+/// Every character with something to say next to a figure, and what (`info`): the lists the
+/// plain lexer (`reference::scan`) compares, turned around.
+const CHARS: &[(char, u32)] = {
+    use info::*;
+    const fn unit(kind: u32) -> u32 {
+        kind << UNIT_SHIFT
+    }
+    const fn count(k: u32) -> u32 {
+        (COUNT << UNIT_SHIFT) | (k << WORD_SHIFT)
+    }
+    &[
+        (' ', SPACE),
+        ('\t', SPACE),
+        ('\u{3000}', SPACE),
+        ('\u{a0}', SPACE),
+        ('-', MINUS | RANGE_BEFORE | RANGE_AFTER | JOINED),
+        ('－', MINUS | RANGE_BEFORE | RANGE_AFTER),
+        ('−', MINUS),
+        ('—', MINUS | RANGE_AFTER),
+        ('~', RANGE_BEFORE | RANGE_AFTER),
+        ('～', RANGE_BEFORE | RANGE_AFTER),
+        ('至', RANGE_BEFORE | RANGE_AFTER),
+        ('到', RANGE_AFTER | APPROX_BEFORE_END),
+        ('〔', OPEN),
+        ('[', OPEN),
+        ('【', OPEN),
+        (':', OPEN | JOINED),
+        ('：', OPEN),
+        ('〕', CLOSE | NOT_AMOUNT),
+        (']', CLOSE | NOT_AMOUNT),
+        ('】', CLOSE | NOT_AMOUNT),
+        ('/', NOT_AMOUNT),
+        ('‰', NOT_AMOUNT),
+        ('.', TOKEN),
+        ('_', TOKEN),
+        ('第', ORDINAL),
+        ('近', APPROX_BEFORE),
+        ('约', APPROX_BEFORE),
+        ('逾', APPROX_BEFORE),
+        ('过', APPROX_BEFORE_END),
+        ('足', APPROX_BEFORE_END),
+        ('余', APPROX_AFTER),
+        ('多', APPROX_AFTER),
+        ('来', APPROX_AFTER),
+        ('左', APPROX_AFTER_START),
+        ('以', APPROX_AFTER_START),
+        ('上', APPROX_AFTER_START),
+        ('开', APPROX_AFTER_START),
+        ('亿', unit(YI)),
+        ('億', unit(YI)),
+        ('万', unit(WAN)),
+        ('萬', unit(WAN)),
+        ('千', unit(QIAN)),
+        ('元', unit(YUAN)),
+        ('%', unit(PERCENT)),
+        ('％', unit(PERCENT)),
+        ('个', unit(GE)),
+        ('百', unit(BAI)),
+        ('人', unit(REN)),
+        ('名', count(0)),
+        ('项', count(1)),
+        ('次', count(2)),
+        ('辆', count(3)),
+        ('台', count(4)),
+        ('套', count(5)),
+        ('所', count(6)),
+        ('家', count(7)),
+        ('场', count(8)),
+        ('位', count(9)),
+        ('户', count(10)),
+        ('件', count(11)),
+    ]
+};
+
+/// `CHARS` as tables, by `key`: ASCII by code, the others by a perfect hash (`hash`), whose
+/// multiplier is searched for at compile time. No branches, no comparisons one by one.
+struct CharTable {
+    ascii: [u32; 128],
+    mul: u32,
+    /// (key, info); an empty slot holds a key that no character has.
+    slots: [(u32, u32); 256],
 }
 
-/// `s.trim_start_matches(is_space)` on bytes: the spaces are ' ', '\t', U+3000 (E3 80 80) and
-/// U+A0 (C2 A0), and decoding every character to test it cost more than the test.
-fn trim_start_spaces(s: &str) -> &str {
-    let b = s.as_bytes();
+const fn hash(k: u32, mul: u32) -> usize {
+    (k.wrapping_mul(mul) >> 24) as usize
+}
+
+const TABLE: CharTable = {
+    let mut ascii = [0; 128];
+    let mut c = 0;
+    while c < 128 {
+        if (c as u8).is_ascii_alphanumeric() {
+            ascii[c] = info::TOKEN;
+        }
+        if (c as u8).is_ascii_alphabetic() {
+            ascii[c] |= info::NOT_AMOUNT;
+        }
+        c += 1;
+    }
     let mut i = 0;
+    while i < CHARS.len() {
+        if (CHARS[i].0 as u32) < 128 {
+            ascii[CHARS[i].0 as usize] |= CHARS[i].1;
+        }
+        i += 1;
+    }
+    // Odd multipliers until one puts each of the other characters in a slot of its own (one in
+    // a hundred or so does, for 256 slots).
+    let mut mul: u32 = 0x9E37_79B9;
     loop {
-        match b.get(i..) {
-            Some([b' ' | b'\t', ..]) => i += 1,
-            Some([0xC2, 0xA0, ..]) => i += 2,
-            Some([0xE3, 0x80, 0x80, ..]) => i += 3,
-            _ => return &s[i..],
+        let mut slots = [(u32::MAX, 0); 256];
+        let mut free = true;
+        let mut i = 0;
+        while i < CHARS.len() && free {
+            let k = key(CHARS[i].0);
+            if k >= 128 {
+                let h = hash(k, mul);
+                free = slots[h].0 == u32::MAX;
+                slots[h] = (k, CHARS[i].1);
+            }
+            i += 1;
+        }
+        if free {
+            break CharTable { ascii, mul, slots };
+        }
+        mul = mul.wrapping_add(0x6A09_E668) | 1;
+    }
+};
+
+/// The `info` of the character of key `k`.
+#[inline(always)]
+fn info(k: u32) -> u32 {
+    match TABLE.ascii.get(k as usize) {
+        Some(&i) => i,
+        None => {
+            let (slot, i) = TABLE.slots[hash(k, TABLE.mul)];
+            if slot == k {
+                i
+            } else {
+                0
+            }
         }
     }
 }
 
-/// `s.trim_end_matches(is_space)` on bytes (a lead byte at `len - 2` or `len - 3` starts the
-/// last character, so matching its bytes is matching the character).
-fn trim_end_spaces(s: &str) -> &str {
-    let mut b = s.as_bytes();
-    loop {
-        match b {
-            [rest @ .., b' ' | b'\t'] => b = rest,
-            [rest @ .., 0xC2, 0xA0] => b = rest,
-            [rest @ .., 0xE3, 0x80, 0x80] => b = rest,
-            _ => return &s[..b.len()],
+/// A character next to a figure: its key, length and info.
+#[derive(Clone, Copy)]
+struct Near {
+    key: u32,
+    len: usize,
+    info: u32,
+}
+
+impl Near {
+    #[inline(always)]
+    fn at(b: &[u8], i: usize) -> Near {
+        let (key, len) = key_at(b, i);
+        Near {
+            key,
+            len,
+            info: info(key),
         }
+    }
+
+    #[inline(always)]
+    fn before(b: &[u8], i: usize) -> Near {
+        let (key, len) = key_before(b, i);
+        Near {
+            key,
+            len,
+            info: info(key),
+        }
+    }
+
+    fn is(self, bits: u32) -> bool {
+        self.info & bits != 0
     }
 }
 
-/// Whether `s`'s last character is an ASCII digit (its last byte is: other characters end in
-/// bytes ≥ 0x80).
-fn ends_with_digit(s: &str) -> bool {
-    s.as_bytes().last().is_some_and(u8::is_ascii_digit)
+/// The unit that starts at `b[at]` (with `first`, after the spaces that follow the digits) and
+/// its length, or the reason there is none (`next` is the character right after the digits).
+/// In order, the first that fits of: money units (亿元 億元 万元 萬元 千元 元 亿 億 万 萬),
+/// `%`/`％`, 个百分点/百分点, count words (人次 人 名 项 次 个 辆 台 套 所 家 场 位 户 件), as
+/// lists of words once were; decided on the first character, then the next.
+#[inline(always)]
+fn unit_at(b: &[u8], at: usize, first: Near, next: Near) -> (Unit, usize) {
+    use info::*;
+    let then = || key_at(b, at + first.len).0;
+    let follows = |w: &str| {
+        b.get(at + first.len..)
+            .is_some_and(|r| r.starts_with(w.as_bytes()))
+    };
+    match (first.info >> UNIT_SHIFT) & 0xF {
+        kind @ (YI | WAN) => {
+            let factor = if kind == YI { 100_000_000 } else { 10_000 };
+            return match then() {
+                k if k == const { key('元') } => (Unit::money(factor), 6),
+                // A bare 万/亿 before another word counts something else: 31.5万人, 3亿次.
+                k if is_ideograph(k) => (Unit::Other, 0),
+                _ => (Unit::money(factor), 3),
+            };
+        }
+        QIAN if then() == const { key('元') } => return (Unit::money(1_000), 6),
+        YUAN => return (Unit::money(1), 3),
+        PERCENT => return (Unit::Percent, first.len),
+        GE if follows("百分点") => return (Unit::Points, 12),
+        GE => return (Unit::Count("个"), 3),
+        BAI if follows("分点") => return (Unit::Points, 9),
+        REN if then() == const { key('次') } => return (Unit::Count("人次"), 6),
+        REN => return (Unit::Count("人"), 3),
+        COUNT => {
+            let word = COUNT_WORDS[(first.info >> WORD_SHIFT) as usize & 0xF];
+            return (Unit::Count(word), 3);
+        }
+        _ => {}
+    }
+    // A measure word we do not count in (4,820批次, 3794平方米), a date (年 月 日), an ordinal
+    // (届 期 级), a score (分): not an amount. (The characters once listed, 年月日号届时岁周天级
+    // 版期分秒米季度倍页条款章节篇楼层路平亩公吨千克 and 〕]】/‰, are ideographs but the last
+    // five.)
+    if next.is(NOT_AMOUNT) || is_ideograph(next.key) {
+        (Unit::Other, 0)
+    } else {
+        (Unit::None, 0)
+    }
+}
+
+/// Whether the text at `b[at]`, whose first character is `c`, starts with a word that makes a
+/// number before it approximate or a threshold: 余 多 来 左右 以上 以下 以内 上下 开外.
+fn approx_after(b: &[u8], at: usize, c: Near) -> bool {
+    if !c.is(info::APPROX_AFTER_START) {
+        return c.is(info::APPROX_AFTER);
+    }
+    let then = key_at(b, at + c.len).0;
+    let is = |w: char| then == key(w);
+    match c.key {
+        k if k == const { key('左') } => is('右'),
+        k if k == const { key('以') } => is('上') || is('下') || is('内'),
+        k if k == const { key('上') } => is('下'),
+        _ => is('外'), // 开
+    }
+}
+
+/// Whether the text before a number ends with a word that makes the number approximate: 近 约
+/// 逾 超过 大约 将近 不足 不到. `c` is its last character, `b[..at]` what comes before that.
+fn approx_before(b: &[u8], at: usize, c: Near) -> bool {
+    if !c.is(info::APPROX_BEFORE_END) {
+        return c.is(info::APPROX_BEFORE);
+    }
+    let first = if c.key == const { key('过') } {
+        "超"
+    } else {
+        "不"
+    };
+    b[..at].ends_with(first.as_bytes())
 }
 
 /// Every number in `text`, in order. Never fails; a number too long for `Decimal` is skipped.
@@ -444,218 +709,114 @@ fn ends_with_digit(s: &str) -> bool {
 /// within its line: `scan` of a text is `scan` of each of its lines (with its line break), which
 /// is what lets `memo` keep the numbers of unchanged lines. A test holds the two equal.
 ///
-/// Each character next to the number is decoded once and compared with the words' ends decoded
-/// at compile time; a test holds this equal to the plain version (`reference::scan`).
+/// Read on bytes: each character next to a figure is read once, undecoded, and looked up once
+/// (`info`); most figures have nothing around them that calls for a closer look. A test holds
+/// this equal to the plain version (`reference::scan`), which compares lists of words.
 pub fn scan(text: &str) -> Vec<Number> {
+    use info::*;
+    let b = text.as_bytes();
     // An eighth more than estimated: most of those it misses, without growing.
-    let estimate = estimate_count(text.as_bytes());
+    let estimate = estimate_count(b);
     let mut out = Vec::with_capacity(estimate + estimate / 8 + 1);
-    for (start, end) in number_spans(text) {
-        let before = &text[..start];
-        let prev = before.chars().next_back();
+    let mut at = 0;
+    while let Some(start) = next_digit(b, at) {
+        let lexed = lex(b, start);
+        let end = lexed.end;
+        at = end;
+        let prev = Near::before(b, start);
         // Part of a longer token: an identifier, a decimal we did not match, a code.
-        if prev.is_some_and(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_') {
+        if prev.is(TOKEN) {
             continue;
         }
-        let raw = &text[start..end];
-        let Some(Digits {
-            value,
-            decimals,
-            significant_decimals,
-            grouped,
-            fullwidth,
-        }) = digits(raw)
-        else {
+        let Some((value, decimals)) = lexed.value(b, start) else {
             continue;
         };
-        // A fullwidth comma is rare in a figure: search for it only when there is one.
-        let fullwidth_commas: Vec<usize> = if fullwidth {
-            raw.match_indices('，').map(|(i, _)| start + i).collect()
+
+        // The unit, after spaces.
+        let next = Near::at(b, end);
+        let (mut u, mut first) = (end, next);
+        while first.is(SPACE) {
+            u += first.len;
+            first = Near::at(b, u);
+        }
+        let (unit, unit_len) = unit_at(b, u, first, next);
+        let unit_span = (unit_len > 0).then(|| Span::new(u, u + unit_len));
+        let mut excluded = matches!(unit, Unit::Other);
+
+        let mut sign = None;
+        if prev.is(BEFORE) {
+            // A minus sign right before (spaces allowed between), unless it joins two numbers
+            // (80-90).
+            let (mut s, mut last) = (start, prev);
+            while last.is(SPACE) {
+                s -= last.len;
+                last = Near::before(b, s);
+            }
+            if last.is(MINUS) && !digit_at(b, (s - last.len).wrapping_sub(1)) {
+                sign = Some(Span::new(s - last.len, s));
+            }
+            // Ordinals and serials: 第41届, No.3
+            excluded |= prev.is(ORDINAL);
+            // Approximations.
+            excluded |= approx_before(b, start - prev.len, prev);
+            // The end of a range: 80-90, 3至5.
+            excluded |= prev.is(RANGE_BEFORE) && digit_at(b, (start - prev.len).wrapping_sub(1));
+        }
+
+        // What follows the unit (the digits if none).
+        let (after_unit, au) = match unit_span {
+            Some(s) => (s.end, Near::at(b, s.end)),
+            None => (end, next),
+        };
+        if (next.info | au.info | first.info) & AFTER != 0 {
+            // Approximations and thresholds.
+            excluded |= approx_after(b, end, next);
+            excluded |= unit_span.is_some() && approx_after(b, after_unit, au);
+            // Ranges: 80-90分, 3至5人, 10～20: a range mark after the unit (or the digits) and
+            // spaces, then a digit after spaces.
+            let (mut r, mut then) = (after_unit, au);
+            while then.is(SPACE) {
+                r += then.len;
+                then = Near::at(b, r);
+            }
+            if then.is(RANGE_AFTER) {
+                let mut d = r + then.len;
+                loop {
+                    let c = Near::at(b, d);
+                    if !c.is(SPACE) {
+                        break;
+                    }
+                    d += c.len;
+                }
+                excluded |= digit_at(b, d);
+            }
+            // Document numbers and years in brackets.
+            excluded |= prev.is(OPEN) && end - start == 4 && au.is(CLOSE);
+            // Phone numbers, times.
+            excluded |= next.is(JOINED) && digit_at(b, end + 1);
+        }
+
+        // A fullwidth comma is rare in a figure: search for it only when there is one (within
+        // a figure, only `，` has the byte 0xEF).
+        let fullwidth_commas: Vec<usize> = if lexed.fullwidth {
+            (start..end).filter(|&i| b[i] == 0xEF).collect()
         } else {
             Vec::new()
         };
-
-        // A minus sign right before (spaces allowed between), unless it joins two numbers (80-90).
-        let mut sign = None;
-        let trimmed = trim_end_spaces(before);
-        let last = if trimmed.len() == before.len() {
-            prev
-        } else {
-            trimmed.chars().next_back()
-        };
-        if let Some(c) = last {
-            if matches!(c, '-' | '－' | '−' | '—') {
-                let s = trimmed.len() - c.len_utf8();
-                if !ends_with_digit(&trimmed[..s]) {
-                    sign = Some(Span::new(s, trimmed.len()));
-                }
-            }
-        }
-
-        let rest = &text[end..];
-        let rest_first = rest.chars().next();
-        let after_space = trim_start_spaces(rest);
-        let space_len = rest.len() - after_space.len();
-        let first = if space_len == 0 {
-            rest_first
-        } else {
-            after_space.chars().next()
-        };
-        let mut unit = Unit::None;
-        let mut unit_len = 0;
-        if let Some(w) = word_at_start(after_space, first, &MONEY_UNITS) {
-            // A bare 万/亿 before another word counts something else: 31.5万人, 3亿次.
-            let then = after_space[w.text.len()..].chars().next();
-            if w.last != '元' && then.is_some_and(is_ideograph) {
-                unit = Unit::Other;
-            } else {
-                unit = Unit::money(money_factor(w));
-                unit_len = w.text.len();
-            }
-        } else if let Some(c @ ('%' | '％')) = first {
-            unit = Unit::Percent;
-            unit_len = c.len_utf8();
-        } else if let Some(w) = word_at_start(after_space, first, &POINTS) {
-            unit = Unit::Points;
-            unit_len = w.text.len();
-        } else if let Some(w) = word_at_start(after_space, first, &COUNT_WORDS) {
-            unit = Unit::Count(w.text);
-            unit_len = w.text.len();
-        } else if let Some(c) = rest_first {
-            // A measure word we do not count in (4,820批次, 3794平方米): not an amount.
-            // (The list last: most characters here are ideographs.)
-            if c.is_ascii_alphabetic() || is_ideograph(c) || NOT_AMOUNT_AFTER.contains(&c) {
-                unit = Unit::Other;
-            }
-        }
-        let unit_span =
-            (unit_len > 0).then(|| Span::new(end + space_len, end + space_len + unit_len));
-        let after_unit = &text[unit_span.map_or(end, |u| u.end)..];
-
-        let mut excluded = matches!(unit, Unit::Other);
-        // Ordinals and serials: 第41届, No.3
-        excluded |= prev == Some('第');
-        // Approximations and thresholds.
-        excluded |= word_at_start(rest, rest_first, &APPROX_AFTER).is_some()
-            || unit_span.is_some()
-                && word_at_start(after_unit, after_unit.chars().next(), &APPROX_AFTER).is_some();
-        excluded |= ends_with_word(before, prev, &APPROX_BEFORE);
-        // Ranges: 80-90分, 3至5人, 10～20.
-        // (Without a unit, `after_unit` is `rest`: its spaces are trimmed already.)
-        let (range_next, next) = match unit_span {
-            Some(_) => {
-                let r = trim_start_spaces(after_unit);
-                (r, r.chars().next())
-            }
-            None => (after_space, first),
-        };
-        excluded |= next.is_some_and(|c| {
-            matches!(c, '-' | '－' | '~' | '～' | '至' | '到' | '—')
-                && trim_start_spaces(&range_next[c.len_utf8()..])
-                    .as_bytes()
-                    .first()
-                    .is_some_and(u8::is_ascii_digit)
-        });
-        excluded |= prev.is_some_and(|c| matches!(c, '-' | '－' | '~' | '～' | '至'))
-            && ends_with_digit(&before[..before.len() - prev.map_or(0, char::len_utf8)]);
-        // Document numbers and years in brackets, phone numbers, times.
-        excluded |= prev.is_some_and(|c| matches!(c, '〔' | '[' | '【' | ':' | '：'))
-            && raw.len() == 4
-            && after_unit.starts_with(['〕', ']', '】']);
-        let r = rest.as_bytes();
-        excluded |=
-            matches!(r.first(), Some(b':' | b'-')) && r.get(1).is_some_and(u8::is_ascii_digit);
-
         out.push(Number {
             span: Span::new(start, end),
             sign,
             value,
             decimals,
-            significant_decimals,
+            significant_decimals: lexed.significant as u32,
             unit,
             unit_span,
             fullwidth_commas,
-            grouped,
+            grouped: lexed.grouped,
             excluded,
         });
     }
     out
-}
-
-/// The first of `words` that `s` starts with; `first` is `s`'s first character.
-fn word_at_start(s: &str, first: Option<char>, words: &Words) -> Option<&'static Word> {
-    let first = first.filter(|&c| words.firsts & bit(c) != 0)?;
-    words
-        .list
-        .iter()
-        .find(|w| w.first == first && s.starts_with(w.text))
-}
-
-/// Whether `s` ends with one of `words`; `last` is `s`'s last character.
-fn ends_with_word(s: &str, last: Option<char>, words: &Words) -> bool {
-    last.filter(|&c| words.lasts & bit(c) != 0)
-        .is_some_and(|last| (words.list.iter()).any(|w| w.last == last && s.ends_with(w.text)))
-}
-
-struct Digits {
-    value: Decimal,
-    decimals: u32,
-    significant_decimals: u32,
-    /// A separator (`,` or `，`) among the digits.
-    grouped: bool,
-    /// A `，` among them.
-    fullwidth: bool,
-}
-
-/// The value of a matched number (digits, `.`, and `,`/`，` separators), without allocating;
-/// `None` beyond 28 characters of digits and point (`Decimal` holds 28 digits exactly; the
-/// point counts, as it always has, so that 27 decimals is the most a figure has).
-fn digits(raw: &str) -> Option<Digits> {
-    let b = raw.as_bytes();
-    let mut count = 0;
-    let mut point = None;
-    let mut grouped = false;
-    let mut fullwidth = false;
-    // The value of up to 19 digits (most figures) in a u64: u128 arithmetic costs several
-    // instructions a digit; wider figures are read again below.
-    let mut small = 0u64;
-    for (i, &c) in b.iter().enumerate() {
-        match c {
-            b'0'..=b'9' => {
-                count += 1;
-                small = small.wrapping_mul(10).wrapping_add(u64::from(c - b'0'));
-            }
-            b'.' => point = Some(i),
-            b',' => grouped = true,
-            // `，` is EF BC 8C; no other character reaches here (see `number_spans`).
-            0xEF => (grouped, fullwidth) = (true, true),
-            _ => {}
-        }
-    }
-    if count + usize::from(point.is_some()) > 28 {
-        return None;
-    }
-    let mantissa = if count <= 19 {
-        i128::from(small)
-    } else {
-        let digits = b.iter().filter(|c| c.is_ascii_digit());
-        digits.fold(0i128, |m, &c| m * 10 + i128::from(c - b'0'))
-    };
-    // The fraction, if any, ends the number and is all digits (no separators).
-    let fraction = point.map_or(&b[..0], |p| &b[p + 1..]);
-    let decimals = fraction.len() as u32;
-    let value = Decimal::try_from_i128_with_scale(mantissa, decimals).ok()?;
-    Some(Digits {
-        value,
-        decimals,
-        // Up to the last digit that is not a 0.
-        significant_decimals: fraction
-            .iter()
-            .rposition(|&c| c != b'0')
-            .map_or(0, |k| k as u32 + 1),
-        grouped,
-        fullwidth,
-    })
 }
 
 /// Format a value with thousands separators and `decimals` decimals: 9017122.4 → 9,017,122.40.
@@ -765,7 +926,7 @@ pub fn format_like(value: Decimal, original: &Number) -> String {
 /// rust_decimal.
 #[cfg(test)]
 mod reference {
-    use super::{is_ideograph, Number, Unit};
+    use super::{Number, Unit};
     use crate::text::Span;
     use rust_decimal::Decimal;
 
@@ -775,6 +936,10 @@ mod reference {
                 .unwrap()
         });
         RE.find_iter(text).map(|m| (m.start(), m.end())).collect()
+    }
+
+    pub(super) fn is_ideograph(c: char) -> bool {
+        ('\u{4e00}'..='\u{9fff}').contains(&c) || ('\u{3400}'..='\u{4dbf}').contains(&c)
     }
 
     pub(super) fn is_space(c: char) -> bool {
@@ -1050,6 +1215,17 @@ mod tests {
     use super::*;
     use std::str::FromStr;
 
+    /// The spans `lex` finds, one number after the other.
+    fn spans(s: &str) -> Vec<(usize, usize)> {
+        let mut at = 0;
+        std::iter::from_fn(|| {
+            let start = next_digit(s.as_bytes(), at)?;
+            at = lex(s.as_bytes(), start).end;
+            Some((start, at))
+        })
+        .collect()
+    }
+
     fn one(t: &str) -> Number {
         let v = scan(t);
         assert_eq!(v.len(), 1, "{t}: {v:?}");
@@ -1169,7 +1345,7 @@ mod tests {
             let s = rng.join(&pieces, 10);
             let want: Vec<(usize, usize)> =
                 re.find_iter(&s).map(|m| (m.start(), m.end())).collect();
-            assert_eq!(number_spans(&s).collect::<Vec<_>>(), want, "{s}");
+            assert_eq!(spans(&s), want, "{s}");
         }
     }
 
@@ -1225,20 +1401,26 @@ mod tests {
 
     #[test]
     fn scans_as_the_plain_lexer_does() {
-        // Pieces separated by `|`: digits, separators, signs, spaces, units and the words
-        // around numbers, other characters of 1 to 4 bytes, a figure too long to read.
+        // Pieces separated by `|`: digits (ASCII and full-width), separators, signs, spaces
+        // (NBSP, U+3000), line breaks (`\r\n`, a lone `\r`), NUL (the decoder's "no
+        // character"), units and the words around numbers and the characters they start with,
+        // other characters of 1 to 4 bytes, figures of 19 to 60 digits.
         let pieces: Vec<&str> =
-            "1|12|123|1234|0|9|,|，|.|1,234|12.50|0.5|-|－|−|—|~|～| |\t|\u{3000}|\
-            \u{a0}|\n|\r\n|元|万元|亿元|億元|萬元|千元|万|亿|億|萬|千|%|％|个百分点|百分点|个|人次|\
-            人|项|件|年|分|〕|〔|[|]|【|】|/|‰|:|：|第|约|近|超过|大约|不到|余|多|左右|以上|开外|\
-            至|到|a|Z|_|支出|的|，同比|。|é|😀|12345678901234567890123456789"
+            "1|12|123|1234|0|9|00|,|，|.|．|1,234|1，234|12.50|0.5|0.000|-|－|−|—|~|～| |\t|\u{3000}|\
+            \u{a0}|\n|\r\n|\r|\0|元|万元|亿元|億元|萬元|千元|万|亿|億|萬|千|%|％|个百分点|百分点|百|\
+            分点|个|人次|人|次|名|项|件|辆|户|年|分|〕|〔|[|]|【|】|/|‰|:|：|第|约|近|逾|超过|超|过|\
+            大约|将近|不到|不足|不|足|余|多|来|左右|左|以上|以下|以内|以|上下|上|开外|开|外|至|到|a|Z|\
+            _|支出|的|，同比|。|é|😀|１２|０|９９９|9999999999999999999|18446744073709551616|\
+            12345678901234567890123456789|1234567890123456789012345678|123456789012345678901234567.5|\
+            0.000000000000000000000000001|123456789012345678901234567890123456789012345678901234567890"
                 .split('|')
                 .collect();
         let mut rng = crate::testing::Lcg::new(17);
-        for _ in 0..60_000 {
-            let s = rng.join(&pieces, 16);
+        for k in 0..80_000 {
+            let s = rng.join(&pieces, if k % 8 == 0 { 48 } else { 16 });
             assert_eq!(scan(&s), reference::scan(&s), "{s:?}");
         }
+        assert!(scan("").is_empty());
     }
 
     #[test]
@@ -1259,37 +1441,74 @@ mod tests {
     }
 
     #[test]
-    fn words_know_their_ends() {
-        let tables = [
-            MONEY_UNITS,
-            POINTS,
-            COUNT_WORDS,
-            APPROX_AFTER,
-            APPROX_BEFORE,
+    fn characters_are_read_as_str_does() {
+        let pieces = [
+            "a",
+            "1",
+            "\0",
+            "\n",
+            "\u{a0}",
+            "é",
+            "\u{3000}",
+            "元",
+            "，",
+            "😀",
+            "\u{7ff}",
+            "\u{800}",
+            "\u{ffff}",
+            "\u{10000}",
+            "\u{10ffff}",
         ];
-        for t in &tables {
-            for w in t.list {
-                assert_eq!(Some(w.first), w.text.chars().next());
-                assert_eq!(Some(w.last), w.text.chars().next_back());
-                assert_ne!(t.firsts & bit(w.first), 0);
-                assert_ne!(t.lasts & bit(w.last), 0);
+        let mut rng = crate::testing::Lcg::new(31);
+        for _ in 0..5_000 {
+            let s = rng.join(&pieces, 6);
+            let b = s.as_bytes();
+            let of = |c: Option<char>| c.map_or((0, 0), |c| (key(c), c.len_utf8()));
+            for i in (0..=s.len()).filter(|&i| s.is_char_boundary(i)) {
+                assert_eq!(key_at(b, i), of(s[i..].chars().next()), "{s:?} {i}");
+                assert_eq!(
+                    key_before(b, i),
+                    of(s[..i].chars().next_back()),
+                    "{s:?} {i}"
+                );
             }
         }
-        for s in [
-            "",
-            " ",
-            "a",
-            "\u{3000}",
-            "\u{a0}x",
-            "x\t \u{3000}",
-            "元\u{a0}",
-            "  1  ",
+        for c in [
+            '\0', 'a', '\u{7f}', '\u{80}', 'é', '\u{7ff}', '\u{800}', '元', '\u{ffff}', '😀',
         ] {
-            assert_eq!(
-                trim_start_spaces(s),
-                s.trim_start_matches(reference::is_space)
-            );
-            assert_eq!(trim_end_spaces(s), s.trim_end_matches(reference::is_space));
+            let mut buf = [0; 4];
+            let bytes = c.encode_utf8(&mut buf).bytes();
+            assert_eq!(key(c), bytes.fold(0, |k, x| k << 8 | u32::from(x)));
+        }
+        // The keys of ideographs are those in the ranges of keys.
+        for c in [
+            '\u{33ff}', '\u{3400}', '\u{4dbf}', '\u{4dc0}', '\u{4dff}', '\u{4e00}', '\u{9fff}',
+            '\u{a000}', '😀',
+        ] {
+            assert_eq!(is_ideograph(key(c)), reference::is_ideograph(c), "{c}");
+        }
+    }
+
+    #[test]
+    fn every_character_is_looked_up() {
+        // Each listed character finds its info; others (all ideographs, a sample of the rest)
+        // find none, or that of their ASCII class.
+        for &(c, i) in CHARS {
+            let want = if c.is_ascii_alphabetic() {
+                i | info::TOKEN | info::NOT_AMOUNT
+            } else {
+                i
+            };
+            assert_eq!(info(key(c)), want, "{c}");
+        }
+        let listed = |c: char| CHARS.iter().any(|&(l, _)| l == c);
+        for c in ('\u{80}'..='\u{ffff}')
+            .step_by(7)
+            .chain('\u{4e00}'..='\u{9fff}')
+        {
+            if !listed(c) {
+                assert_eq!(info(key(c)), 0, "{c}");
+            }
         }
     }
 
