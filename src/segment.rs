@@ -90,72 +90,128 @@ const CLAUSE_ENDS: &[char] = &['，', ',', '；', ';', '：', ':', '、'];
 /// Split `span` of `text` into sentences and clauses. `protected` are number spans inside
 /// which punctuation does not split (`478，297.24`).
 pub fn sentences(text: &str, block: usize, span: Span, protected: &[Span]) -> Vec<Sentence> {
-    let s = &text[span.start..span.end];
-    // Only punctuation splits: visit the characters whose first byte can start one (the
-    // full-width marks all start with 0xE3 or 0xEF) instead of decoding every character.
-    let bytes = s.as_bytes();
-    let mut next = 0;
-    let starts = std::iter::from_fn(|| {
-        let i = next + first_split(bytes.get(next..)?)?;
-        next = i + 1;
-        Some(i)
-    });
-    let candidates = starts.filter_map(|i| Some((i, s[i..].chars().next()?)));
-    split(text, block, span, protected, candidates)
+    // Only punctuation splits. The scan steps a character at a time by its first byte (an
+    // ideograph is one look-up for three bytes), stops only at bytes that may start
+    // punctuation, and jumps over the protected numbers (most of a paragraph's ASCII) whole:
+    // every punctuation mark inside one is skipped anyway.
+    let hay = &text.as_bytes()[..span.end];
+    let _ = &text[span.start..span.end]; // Both ends on characters, as before.
+    let mut split = Splitter::new(block, span, protected);
+    let mut i = span.start;
+    while i < hay.len() {
+        let p = split.advance(i);
+        let limit = match protected.get(p) {
+            Some(s) if s.start <= i => {
+                i = s.end;
+                continue;
+            }
+            Some(s) => s.start.min(hay.len()),
+            None => hay.len(),
+        };
+        let stretch = &hay[..limit];
+        while i < stretch.len() {
+            let step = STEP[usize::from(stretch[i])];
+            if step != 0 {
+                i += usize::from(step);
+                continue;
+            }
+            match punctuation(&hay[i..]) {
+                Some(c) => {
+                    split.visit(text, i, c);
+                    i += c.len_utf8();
+                }
+                // 0xE3 and 0xEF start three-byte characters.
+                None => i += 3,
+            }
+        }
+    }
+    split.finish()
 }
 
-/// The bytes that start the punctuation `sentences` splits at.
-const SPLITS: [bool; 256] = {
-    let mut t = [false; 256];
+/// How far the scan of `sentences` steps from a byte: over a whole character from its first
+/// byte, one byte from any other; 0 at the bytes that may start punctuation (`!?,;:`, and
+/// 0xE3 and 0xEF, the first bytes of `。、` and of the full-width marks).
+const STEP: [u8; 256] = {
+    let mut t = [1u8; 256];
+    let mut b = 0xC0;
+    while b < 256 {
+        t[b] = match b {
+            0xC0..=0xDF => 2,
+            0xE0..=0xEF => 3,
+            _ => 4,
+        };
+        b += 1;
+    }
+    let stops = [b'!', b'?', b',', b';', b':', 0xE3, 0xEF];
     let mut k = 0;
-    let firsts = [0xE3, 0xEF, b'!', b'?', b',', b';', b':'];
-    while k < firsts.len() {
-        t[firsts[k] as usize] = true;
+    while k < stops.len() {
+        t[stops[k] as usize] = 0;
         k += 1;
     }
     t
 };
 
-/// The first byte of `b` in `SPLITS`. Eight bytes are looked up at a time, with one branch for
-/// them: most of a paragraph is ideographs, and a branch a byte cost more than the look-ups.
-fn first_split(b: &[u8]) -> Option<usize> {
-    let mut chunks = b.chunks_exact(8);
-    for (k, c) in chunks.by_ref().enumerate() {
-        // Written out: the fold it was did not become a load and an `or` a byte.
-        let t = |i: usize| u8::from(SPLITS[usize::from(c[i])]);
-        if t(0) | t(1) | t(2) | t(3) | t(4) | t(5) | t(6) | t(7) != 0 {
-            return c
-                .iter()
-                .position(|&x| SPLITS[x as usize])
-                .map(|p| 8 * k + p);
-        }
-    }
-    let tail = chunks.remainder();
-    let p = tail.iter().position(|&x| SPLITS[x as usize])?;
-    Some(b.len() - tail.len() + p)
+/// The punctuation `b` starts with, among the marks `sentences` splits at.
+fn punctuation(b: &[u8]) -> Option<char> {
+    Some(match *b {
+        [b'!', ..] => '!',
+        [b'?', ..] => '?',
+        [b',', ..] => ',',
+        [b';', ..] => ';',
+        [b':', ..] => ':',
+        [0xE3, 0x80, 0x82, ..] => '。',
+        [0xE3, 0x80, 0x81, ..] => '、',
+        [0xEF, 0xBC, 0x8C, ..] => '，',
+        [0xEF, 0xBC, 0x9B, ..] => '；',
+        [0xEF, 0xBC, 0x9A, ..] => '：',
+        [0xEF, 0xBC, 0x81, ..] => '！',
+        [0xEF, 0xBC, 0x9F, ..] => '？',
+        _ => return None,
+    })
 }
 
-/// `sentences`, visiting `candidates` — the characters of the span (offsets in it) that may be
-/// punctuation; any others in it are skipped.
-fn split(
-    text: &str,
+/// The state of a split into sentences and clauses, fed the characters that may be
+/// punctuation in text order.
+struct Splitter<'p> {
     block: usize,
     span: Span,
-    protected: &[Span],
-    candidates: impl Iterator<Item = (usize, char)>,
-) -> Vec<Sentence> {
-    let mut out = Vec::new();
-    let mut clauses = Pending::default();
-    let mut sent_start = span.start;
-    let mut clause_start = span.start;
-    let mut p = protected.partition_point(|s| s.end <= span.start);
-    for (i, c) in candidates {
-        let at = span.start + i;
-        while p < protected.len() && protected[p].end <= at {
-            p += 1;
+    protected: &'p [Span],
+    /// The first protected span not ending before the last position visited.
+    p: usize,
+    out: Vec<Sentence>,
+    clauses: Pending,
+    sent_start: usize,
+    clause_start: usize,
+}
+
+impl<'p> Splitter<'p> {
+    fn new(block: usize, span: Span, protected: &'p [Span]) -> Self {
+        Splitter {
+            block,
+            span,
+            protected,
+            p: protected.partition_point(|s| s.end <= span.start),
+            out: Vec::new(),
+            clauses: Pending::default(),
+            sent_start: span.start,
+            clause_start: span.start,
         }
+    }
+
+    /// Moves past the protected spans ending at or before `at`; the first one left.
+    fn advance(&mut self, at: usize) -> usize {
+        while self.p < self.protected.len() && self.protected[self.p].end <= at {
+            self.p += 1;
+        }
+        self.p
+    }
+
+    /// Character `c` at `at` (an offset in the text).
+    fn visit(&mut self, text: &str, at: usize, c: char) {
+        let p = self.advance(at);
+        let protected = self.protected;
         if p < protected.len() && protected[p].start <= at {
-            continue;
+            return;
         }
         // 、 separates listed figures (论文28项、发明48项) but not words (收、支总计).
         if c == '、' {
@@ -163,46 +219,50 @@ fn split(
             let last_end = p
                 .checked_sub(1)
                 .map(|q| protected[q])
-                .filter(|s| s.end <= at && s.start >= clause_start)
+                .filter(|s| s.end <= at && s.start >= self.clause_start)
                 .map(|s| s.end);
             const UNITS: &[&str] = &[
                 "", "元", "万元", "千元", "亿元", "%", "％", "项", "人", "名", "次", "个", "辆",
                 "台", "套", "所", "家", "场", "位", "户", "件", "人次",
             ];
             if last_end.is_none_or(|e| !UNITS.contains(&text[e..at].trim())) {
-                continue;
+                return;
             }
         }
         if TERMINALS.contains(&c) || CLAUSE_ENDS.contains(&c) {
-            clauses.push(Clause {
-                span: Span::new(clause_start, at),
+            self.clauses.push(Clause {
+                span: Span::new(self.clause_start, at),
                 end: c,
             });
-            clause_start = at + c.len_utf8();
+            self.clause_start = at + c.len_utf8();
             if TERMINALS.contains(&c) {
-                out.push(Sentence {
-                    block,
-                    span: Span::new(sent_start, clause_start),
-                    clauses: clauses.take(),
+                self.out.push(Sentence {
+                    block: self.block,
+                    span: Span::new(self.sent_start, self.clause_start),
+                    clauses: self.clauses.take(),
                 });
-                sent_start = clause_start;
+                self.sent_start = self.clause_start;
             }
         }
     }
-    if clause_start < span.end {
-        clauses.push(Clause {
-            span: Span::new(clause_start, span.end),
-            end: '\0',
-        });
+
+    fn finish(mut self) -> Vec<Sentence> {
+        let end = self.span.end;
+        if self.clause_start < end {
+            self.clauses.push(Clause {
+                span: Span::new(self.clause_start, end),
+                end: '\0',
+            });
+        }
+        if !self.clauses.is_empty() {
+            self.out.push(Sentence {
+                block: self.block,
+                span: Span::new(self.sent_start, end),
+                clauses: self.clauses.take(),
+            });
+        }
+        self.out
     }
-    if !clauses.is_empty() {
-        out.push(Sentence {
-            block,
-            span: Span::new(sent_start, span.end),
-            clauses: clauses.take(),
-        });
-    }
-    out
 }
 
 /// The clauses of the sentence being split. They wait in an array and go to the heap once,
@@ -859,22 +919,157 @@ mod tests {
         }
     }
 
-    /// The chunked search finds the first byte in `SPLITS`, at every offset and length.
-    #[test]
-    fn first_split_finds_the_first_splitting_byte() {
-        let pieces = [
-            "中", "，", "。", "、", ",", ";", ":", "!", "?", "a", "1", "\u{3000}", "ｚ",
-        ];
-        let mut rng = crate::testing::Lcg::new(17);
-        for round in 0..20_000 {
-            let text = rng.join(&pieces, round % 30);
-            let b = text.as_bytes();
-            for from in 0..b.len().min(12) {
-                let plain = b[from..].iter().position(|&x| SPLITS[x as usize]);
-                assert_eq!(first_split(&b[from..]), plain, "{text:?} {from}");
+    /// `sentences` as it was, visiting `candidates` — the characters of the span (offsets in
+    /// it) that may be punctuation; any others in it are skipped. Fed every character, it is
+    /// the plain reference of the scan.
+    fn split(
+        text: &str,
+        block: usize,
+        span: Span,
+        protected: &[Span],
+        candidates: impl Iterator<Item = (usize, char)>,
+    ) -> Vec<Sentence> {
+        let mut out = Vec::new();
+        let mut clauses = Pending::default();
+        let mut sent_start = span.start;
+        let mut clause_start = span.start;
+        let mut p = protected.partition_point(|s| s.end <= span.start);
+        for (i, c) in candidates {
+            let at = span.start + i;
+            while p < protected.len() && protected[p].end <= at {
+                p += 1;
+            }
+            if p < protected.len() && protected[p].start <= at {
+                continue;
+            }
+            if c == '、' {
+                let last_end = p
+                    .checked_sub(1)
+                    .map(|q| protected[q])
+                    .filter(|s| s.end <= at && s.start >= clause_start)
+                    .map(|s| s.end);
+                const UNITS: &[&str] = &[
+                    "", "元", "万元", "千元", "亿元", "%", "％", "项", "人", "名", "次", "个",
+                    "辆", "台", "套", "所", "家", "场", "位", "户", "件", "人次",
+                ];
+                if last_end.is_none_or(|e| !UNITS.contains(&text[e..at].trim())) {
+                    continue;
+                }
+            }
+            if TERMINALS.contains(&c) || CLAUSE_ENDS.contains(&c) {
+                clauses.push(Clause {
+                    span: Span::new(clause_start, at),
+                    end: c,
+                });
+                clause_start = at + c.len_utf8();
+                if TERMINALS.contains(&c) {
+                    out.push(Sentence {
+                        block,
+                        span: Span::new(sent_start, clause_start),
+                        clauses: clauses.take(),
+                    });
+                    sent_start = clause_start;
+                }
             }
         }
-        assert_eq!(first_split(b""), None);
+        if clause_start < span.end {
+            clauses.push(Clause {
+                span: Span::new(clause_start, span.end),
+                end: '\0',
+            });
+        }
+        if !clauses.is_empty() {
+            out.push(Sentence {
+                block,
+                span: Span::new(sent_start, span.end),
+                clauses: clauses.take(),
+            });
+        }
+        out
+    }
+
+    /// Stepping over characters and protected numbers splits as visiting every character,
+    /// for numbers found by the scanner and for arbitrary (overlapping, unordered) protected
+    /// spans, on any span of the text, with hostile characters around the marks.
+    #[test]
+    fn stepping_scan_splits_as_a_visit_of_every_character() {
+        let pieces = [
+            "支出",
+            "。",
+            "，",
+            ",",
+            "；",
+            ";",
+            "：",
+            ":",
+            "、",
+            "！",
+            "？",
+            "!",
+            "?",
+            "12",
+            "3，456",
+            "1,234.5",
+            "万元",
+            "项",
+            " ",
+            "\u{3000}",
+            "\u{a0}",
+            "\r\n",
+            "\r",
+            "\n",
+            "１２",
+            "12345678901234567890123",
+            "（",
+            "）",
+            "％",
+            "〔",
+            "《",
+            "ｚ",
+            "€",
+            "é",
+            "𠀀",
+            "\u{feff}",
+            "a",
+            "\t",
+            "|",
+            "一、",
+            "人次",
+        ];
+        let mut rng = crate::testing::Lcg::new(23);
+        for round in 0..20_000 {
+            let text = rng.join(&pieces, round % 25);
+            let bounds: Vec<usize> = (0..=text.len())
+                .filter(|&k| text.is_char_boundary(k))
+                .collect();
+            let pick = |r: u64| bounds[(r >> 33) as usize % bounds.len()];
+            let protected: Vec<Span> = if round % 2 == 0 {
+                crate::extract::scan(&text).iter().map(|n| n.span).collect()
+            } else {
+                let mut v: Vec<Span> = (0..rng.next() % 6)
+                    .map(|_| {
+                        let (a, b) = (pick(rng.next()), pick(rng.next()));
+                        Span::new(a.min(b), a.max(b))
+                    })
+                    .collect();
+                if rng.next() % 4 != 0 {
+                    v.sort_by_key(|s| (s.end, s.start));
+                }
+                v
+            };
+            let (a, b) = (pick(rng.next()), pick(rng.next()));
+            for span in [Span::new(0, text.len()), Span::new(a.min(b), a.max(b))] {
+                let s = &text[span.start..span.end];
+                let fast = sentences(&text, 7, span, &protected);
+                let every = split(&text, 7, span, &protected, s.char_indices());
+                assert_eq!(
+                    format!("{fast:?}"),
+                    format!("{every:?}"),
+                    "{text:?} {span:?}"
+                );
+            }
+        }
+        assert!(sentences("", 0, Span::new(0, 0), &[]).is_empty());
     }
 
     /// Markers after leading spaces, trimmed on bytes, are those of the char trim.
