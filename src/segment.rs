@@ -465,7 +465,37 @@ pub struct Line {
     kind: LineKind,
 }
 
-fn classify(line: &str) -> LineKind {
+/// Whether an ASCII byte is whitespace (`char::is_whitespace`).
+fn ascii_space(b: u8) -> bool {
+    matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ')
+}
+
+/// The kind of a line (without its terminator); `has_tab`: whether it holds a tab.
+fn classify(line: &str, has_tab: bool) -> LineKind {
+    let Some(&first) = line.as_bytes().first() else {
+        return LineKind::Blank;
+    };
+    // Most lines start with a character that is not whitespace: then the line is not blank
+    // and its trimmed text starts there, known from one byte instead of trimming both ends.
+    let space = if first < 0x80 {
+        ascii_space(first)
+    } else {
+        may_be_space(first)
+    };
+    if space {
+        return classify_trimmed(line, has_tab);
+    }
+    if first == b'|' && trim_end_ws(line, false).len() > 1 {
+        return LineKind::Pipe;
+    }
+    if has_tab && is_tsv(line) {
+        return LineKind::Tsv;
+    }
+    LineKind::Text
+}
+
+/// `classify` of a line that may start with whitespace.
+fn classify_trimmed(line: &str, has_tab: bool) -> LineKind {
     let t = trim_end_ws(trim_start_ws(line, false), false);
     if t.is_empty() {
         if line.starts_with('\t') && line.contains('\u{3000}') {
@@ -480,18 +510,19 @@ fn classify(line: &str) -> LineKind {
     if t.starts_with('|') && t.len() > 1 {
         return LineKind::Pipe;
     }
-    // Without a tab the line is one piece (memchr rather than splitting every line).
-    // (Two non-empty cells decide: `nth(1)` stops there, a count read the whole row.)
-    if memchr::memchr(b'\t', line.as_bytes()).is_some()
-        && line
-            .split('\t')
-            .filter(|c| !c.trim().is_empty())
-            .nth(1)
-            .is_some()
-    {
+    if has_tab && is_tsv(line) {
         return LineKind::Tsv;
     }
     LineKind::Text
+}
+
+/// Whether a line with a tab has two non-empty cells (`nth(1)` stops there, a count read the
+/// whole row).
+fn is_tsv(line: &str) -> bool {
+    line.split('\t')
+        .filter(|c| !c.trim().is_empty())
+        .nth(1)
+        .is_some()
 }
 
 pub fn lines(text: &str) -> Vec<Line> {
@@ -500,21 +531,34 @@ pub fn lines(text: &str) -> Vec<Line> {
     // line); counted first so the vector is allocated once.
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(memchr::memchr_iter(b'\n', bytes).count() + 1);
-    let line = |start: usize, end: usize| {
+    let line = |start: usize, end: usize, has_tab: bool| {
         let content = &text[start..end];
         let content = content.strip_suffix('\r').unwrap_or(content);
         Line {
             span: Span::new(start, start + content.len()),
-            kind: classify(content),
+            kind: classify(content, has_tab),
         }
     };
+    // Line ends and tabs in one search (classifying a line asks whether it holds a tab);
+    // after a line's first tab, straight on to its end.
     let mut start = 0;
-    for nl in memchr::memchr_iter(b'\n', bytes) {
-        out.push(line(start, nl));
+    while let Some(k) = memchr::memchr2(b'\n', b'\t', &bytes[start..]) {
+        let mut nl = start + k;
+        let has_tab = bytes[nl] == b'\t';
+        if has_tab {
+            match memchr::memchr(b'\n', &bytes[nl + 1..]) {
+                Some(k) => nl += 1 + k,
+                None => {
+                    out.push(line(start, bytes.len(), true));
+                    return out;
+                }
+            }
+        }
+        out.push(line(start, nl, has_tab));
         start = nl + 1;
     }
     if start < text.len() {
-        out.push(line(start, text.len()));
+        out.push(line(start, text.len(), false));
     }
     out
 }
@@ -563,13 +607,99 @@ fn starts_with_amount(s: &str) -> bool {
         && !s[..digits].ends_with('.')
 }
 
-/// Line endings that cannot end a sentence or a heading.
-const MID_PHRASE: &[&str] = &[
-    "比", "较", "的", "为", "和", "及", "与", "在", "了", "是", "占", "共", "达", "等", "增加",
-    "减少", "增长", "下降", "合计", "总计", "上年", "预算", "决算",
-];
+/// Whether `s` ends with a word that cannot end a sentence or a heading (比 较 的 为 和 及 与
+/// 在 了 是 占 共 达 等 增加 减少 增长 下降 合计 总计 上年 预算 决算), read from its last character
+/// rather than comparing each word.
+fn ends_mid_phrase(s: &str) -> bool {
+    let Some(last) = s.chars().next_back() else {
+        return false;
+    };
+    let before = &s[..s.len() - last.len_utf8()];
+    match last {
+        '比' | '较' | '的' | '为' | '和' | '及' | '与' | '在' | '了' | '是' | '占' | '共'
+        | '达' | '等' => true,
+        '加' | '长' => before.ends_with('增'),
+        '少' => before.ends_with('减'),
+        '降' => before.ends_with('下'),
+        '计' => before.ends_with(['合', '总']),
+        '年' => before.ends_with('上'),
+        '算' => before.ends_with(['预', '决']),
+        _ => false,
+    }
+}
 
-const TERMINATORS: &[char] = &['。', '；', ';', '：', ':', '！', '？', '!', '?'];
+/// `s.ends_with(['。', '；', ';', '：', ':', '！', '？', '!', '?'])` on bytes: punctuation that
+/// ends a sentence or a lead-in.
+fn ends_terminated(s: &str) -> bool {
+    matches!(
+        s.as_bytes(),
+        [.., b';' | b':' | b'!' | b'?']
+            | [.., 0xE3, 0x80, 0x82]
+            | [.., 0xEF, 0xBC, 0x9B | 0x9A | 0x81 | 0x9F]
+    )
+}
+
+/// `s.ends_with(['，', ','])` on bytes.
+fn ends_with_comma(s: &str) -> bool {
+    matches!(s.as_bytes(), [.., b','] | [.., 0xEF, 0xBC, 0x8C])
+}
+
+/// `s.ends_with(['；', ';', '，', ','])` on bytes: a list item going on.
+fn ends_list_item(s: &str) -> bool {
+    matches!(
+        s.as_bytes(),
+        [.., b';' | b','] | [.., 0xEF, 0xBC, 0x9B | 0x8C]
+    )
+}
+
+/// `s.starts_with(['，', ',', '。', '；', ';', '、', '）', ')', '%', '％'])` on bytes: a line
+/// that goes on with the one before.
+fn starts_continued(s: &str) -> bool {
+    matches!(
+        s.as_bytes(),
+        [b',' | b';' | b')' | b'%', ..]
+            | [0xEF, 0xBC, 0x8C | 0x9B | 0x89 | 0x85, ..]
+            | [0xE3, 0x80, 0x82 | 0x81, ..]
+    )
+}
+
+/// `s.trim_start_matches([' ', '\u{3000}'])` on bytes.
+fn trim_start_spaces(s: &str) -> &str {
+    let b = s.as_bytes();
+    let mut lead = 0;
+    loop {
+        match b.get(lead..) {
+            Some([b' ', ..]) => lead += 1,
+            Some([0xE3, 0x80, 0x80, ..]) => lead += 3,
+            _ => break,
+        }
+    }
+    &s[lead..]
+}
+
+/// Whether text line `k` goes on with the block of line `k - 1` (PDF and Word exports break
+/// lines inside sentences): it starts with punctuation; or it has no marker and the line
+/// before is a list item going on (`…占71%；` then `资本性支出…`), or stops mid-phrase, or does
+/// not end and is followed by a figure or is long (a full-width line with no end).
+fn continues(text: &str, lines: &[Line], k: usize) -> bool {
+    let (p, n) = (lines[k - 1].span, lines[k].span);
+    let prev = trim_end_ws(&text[p.start..p.end], false);
+    let next = &text[n.start..n.end];
+    let next_t = trim_start_spaces(next);
+    if starts_continued(next_t) {
+        return true;
+    }
+    let terminated = ends_terminated(prev);
+    let list = ends_list_item(prev);
+    if terminated && !list {
+        return false;
+    }
+    if next_t.starts_with('#') || marker(next, n.start).is_some() {
+        return false;
+    }
+    // Not terminated, or a list item.
+    list || starts_with_amount(next_t) || ends_mid_phrase(prev) || !at_most_chars(prev, 34)
+}
 
 /// Whether `c` is trimmed: whitespace (`\u{3000}` included), and `|` when `pipe`.
 fn is_pad(c: char, pipe: bool) -> bool {
@@ -588,7 +718,15 @@ fn may_be_space(lead: u8) -> bool {
 fn trim_start_ws(s: &str, pipe: bool) -> &str {
     let mut t = s;
     while let Some(&b) = t.as_bytes().first() {
-        if b >= 0x80 && !may_be_space(b) {
+        // ASCII decided from its byte, without decoding.
+        if b < 0x80 {
+            if !(ascii_space(b) || (pipe && b == b'|')) {
+                break;
+            }
+            t = &t[1..];
+            continue;
+        }
+        if !may_be_space(b) {
             break;
         }
         match t.chars().next() {
@@ -603,7 +741,21 @@ fn trim_start_ws(s: &str, pipe: bool) -> &str {
 fn trim_end_ws(s: &str, pipe: bool) -> &str {
     let mut t = s;
     while let Some(&b) = t.as_bytes().last() {
-        if b >= 0x80 {
+        // ASCII decided from its byte; a three-byte character (most of Chinese text) from
+        // its first byte, three from the end.
+        if b < 0x80 {
+            if !(ascii_space(b) || (pipe && b == b'|')) {
+                break;
+            }
+            t = &t[..t.len() - 1];
+            continue;
+        }
+        if let [.., lead @ 0xE0..=0xEF, _, _] = *t.as_bytes() {
+            if !may_be_space(lead) {
+                break;
+            }
+        }
+        {
             // The last character's first byte: at most 3 continuation bytes before the end.
             let tail = &t.as_bytes()[t.len().saturating_sub(4)..];
             let lead = tail.iter().rev().find(|&&x| x & 0xC0 != 0x80);
@@ -702,7 +854,8 @@ pub fn blocks(text: &str, numbers: &[crate::extract::Number]) -> (Vec<Block>, Ve
                     end = l.end;
                     j += 1;
                     if kind == LineKind::Pipe
-                        && s.chars().all(|c| matches!(c, '|' | '-' | ':' | ' ' | '\t'))
+                        && s.bytes()
+                            .all(|c| matches!(c, b'|' | b'-' | b':' | b' ' | b'\t'))
                     {
                         continue; // |---|---|
                     }
@@ -720,10 +873,14 @@ pub fn blocks(text: &str, numbers: &[crate::extract::Number]) -> (Vec<Block>, Ve
                     let mut cells = Vec::with_capacity(
                         memchr::memchr_iter(sep as u8, body.as_bytes()).count() + 1,
                     );
-                    for cell in body.split(sep) {
-                        cells.push(trim_span(text, Span::new(at, at + cell.len())));
-                        at += cell.len() + 1;
+                    // The pieces of `body.split(sep)`, from memchr (the char searcher of `split`
+                    // cost more per cell).
+                    let mut from = at;
+                    for k in memchr::memchr_iter(sep as u8, body.as_bytes()) {
+                        cells.push(trim_span(text, Span::new(from, at + k)));
+                        from = at + k + 1;
                     }
+                    cells.push(trim_span(text, Span::new(from, at + body.len())));
                     rows.push(cells);
                 }
                 if rows.len() >= 2 {
@@ -749,60 +906,40 @@ pub fn blocks(text: &str, numbers: &[crate::extract::Number]) -> (Vec<Block>, Ve
                 let start = line.span.start;
                 let mut end = line.span.end;
                 let mut j = i + 1;
-                let mut count = 1;
-                while j < lines.len() && lines[j].kind == LineKind::Text {
-                    let prev =
-                        trim_end_ws(&text[lines[j - 1].span.start..lines[j - 1].span.end], false);
-                    let next = &text[lines[j].span.start..lines[j].span.end];
-                    let next_t = next.trim_start_matches([' ', '\u{3000}']);
-                    // A line broken inside a sentence (PDF and Word exports): the next line
-                    // starts with punctuation or a figure, the previous one stops mid-phrase, or
-                    // it is a full-width line with no end.
-                    let unterminated = !prev.ends_with(TERMINATORS)
-                        && marker(next, lines[j].span.start).is_none()
-                        && !next_t.starts_with('#');
-                    let continues = next_t
-                        .starts_with(['，', ',', '。', '；', ';', '、', '）', ')', '%', '％'])
-                        || (unterminated && starts_with_amount(next_t))
-                        || (unterminated && MID_PHRASE.iter().any(|w| prev.ends_with(w)))
-                        || (unterminated && !at_most_chars(prev, 34))
-                        // A list item per line: `…占71%；` then `资本性支出…` goes on the list.
-                        || (prev.ends_with(['；', ';', '，', ','])
-                            && marker(next, lines[j].span.start).is_none()
-                            && !next_t.starts_with('#'));
-                    if !continues {
-                        break;
-                    }
+                while j < lines.len()
+                    && lines[j].kind == LineKind::Text
+                    && continues(text, &lines, j)
+                {
                     end = lines[j].span.end;
                     j += 1;
-                    count += 1;
                 }
                 let span = Span::new(start, end);
                 let m = marker(&text[start..line.span.end], start);
                 let body = &text[span.start..span.end];
-                // Numbers are in text order: look only at those inside the block.
-                let first = numbers.partition_point(|n| n.span.start < span.start);
-                let has_amount = numbers[first..]
-                    .iter()
-                    .take_while(|n| n.span.start < span.end)
-                    .any(|n| {
-                        matches!(
-                            n.dimension(),
-                            crate::extract::Dimension::Money | crate::extract::Dimension::Percent
-                        )
-                    });
                 let trimmed = trim_end_ws(body, false);
+                // A one-line block, short, with no money or percentage and no end: a heading.
+                // (The cheap tests first; numbers are in text order: look only at those
+                // inside the block.)
                 let heading = matches!(
                     m,
                     Some(Marker {
                         kind: MarkerKind::Hash(_),
                         ..
                     })
-                ) || (count == 1
+                ) || (j == i + 1
+                    && !ends_terminated(trimmed)
+                    && !ends_with_comma(trimmed)
                     && at_most_chars(trimmed, 40)
-                    && !has_amount
-                    && !trimmed.ends_with(TERMINATORS)
-                    && !trimmed.ends_with(['，', ',']));
+                    && !numbers[numbers.partition_point(|n| n.span.start < span.start)..]
+                        .iter()
+                        .take_while(|n| n.span.start < span.end)
+                        .any(|n| {
+                            matches!(
+                                n.dimension(),
+                                crate::extract::Dimension::Money
+                                    | crate::extract::Dimension::Percent
+                            )
+                        }));
                 blocks.push(Block {
                     kind: if heading {
                         BlockKind::Heading
@@ -886,6 +1023,329 @@ mod tests {
             start += piece.len();
         }
         out
+    }
+
+    /// Line endings that cannot end a sentence or a heading (the list `ends_mid_phrase` reads).
+    const MID_PHRASE_WORDS: &[&str] = &[
+        "比", "较", "的", "为", "和", "及", "与", "在", "了", "是", "占", "共", "达", "等", "增加",
+        "减少", "增长", "下降", "合计", "总计", "上年", "预算", "决算",
+    ];
+
+    const TERMINATORS: &[char] = &['。', '；', ';', '：', ':', '！', '？', '!', '?'];
+
+    /// `blocks` as it was, on the char-level line split: the reference of the byte-level one.
+    fn blocks_as_before(
+        text: &str,
+        numbers: &[crate::extract::Number],
+    ) -> (Vec<Block>, Vec<RawTable>) {
+        let lines: Vec<Line> = lines_as_before(text)
+            .into_iter()
+            .map(|(span, kind)| Line { span, kind })
+            .collect();
+        // Every block starts at a text line or at the first line of a run of table lines: their
+        // count bounds the number of blocks.
+        let starts = lines
+            .iter()
+            .enumerate()
+            .filter(|&(k, l)| {
+                l.kind == LineKind::Text
+                    || (l.kind != LineKind::Blank && (k == 0 || lines[k - 1].kind != l.kind))
+            })
+            .count();
+        let mut blocks = Vec::with_capacity(starts);
+        let mut tables = Vec::new();
+        let mut i = 0;
+        let mut last_text_line: Option<usize> = None;
+        while i < lines.len() {
+            let line = lines[i];
+            match line.kind {
+                LineKind::Blank => i += 1,
+                LineKind::TabCell => {
+                    // Rows are runs of cell lines; a single blank line separates rows.
+                    let mut rows: Vec<Vec<Span>> = Vec::new();
+                    let start = line.span.start;
+                    let mut end = line.span.end;
+                    let mut j = i;
+                    while j < lines.len() {
+                        if lines[j].kind == LineKind::TabCell {
+                            // Rows of a table are mostly as wide as the one before.
+                            let mut row = Vec::with_capacity(rows.last().map_or(0, Vec::len));
+                            while j < lines.len() && lines[j].kind == LineKind::TabCell {
+                                row.push(trim_span(text, lines[j].span));
+                                end = lines[j].span.end;
+                                j += 1;
+                            }
+                            rows.push(row);
+                        } else if lines[j].kind == LineKind::Blank
+                            && lines
+                                .get(j + 1)
+                                .is_some_and(|l| l.kind == LineKind::TabCell)
+                        {
+                            j += 1;
+                        } else {
+                            break;
+                        }
+                    }
+                    push_table(
+                        text,
+                        &mut blocks,
+                        &mut tables,
+                        rows,
+                        Span::new(start, end),
+                        last_text_line.map(|l| lines[l].span),
+                    );
+                    i = j;
+                }
+                LineKind::Pipe | LineKind::Tsv => {
+                    let kind = line.kind;
+                    let start = line.span.start;
+                    let mut end = line.span.end;
+                    let run = lines[i..].iter().take_while(|l| l.kind == kind).count();
+                    let mut rows = Vec::with_capacity(run);
+                    let mut j = i;
+                    while j < lines.len() && lines[j].kind == kind {
+                        let l = lines[j].span;
+                        let s = &text[l.start..l.end];
+                        end = l.end;
+                        j += 1;
+                        if kind == LineKind::Pipe
+                            && s.chars().all(|c| matches!(c, '|' | '-' | ':' | ' ' | '\t'))
+                        {
+                            continue; // |---|---|
+                        }
+                        let sep = if kind == LineKind::Pipe { '|' } else { '\t' };
+                        let mut at = l.start;
+                        let body = if kind == LineKind::Pipe {
+                            let lead = s.len() - s.trim_start().len();
+                            let t = s.trim();
+                            let inner = t.strip_prefix('|').unwrap_or(t);
+                            at += lead + (t.len() - inner.len());
+                            inner.strip_suffix('|').unwrap_or(inner)
+                        } else {
+                            s
+                        };
+                        let mut cells = Vec::with_capacity(
+                            memchr::memchr_iter(sep as u8, body.as_bytes()).count() + 1,
+                        );
+                        for cell in body.split(sep) {
+                            cells.push(trim_span(text, Span::new(at, at + cell.len())));
+                            at += cell.len() + 1;
+                        }
+                        rows.push(cells);
+                    }
+                    if rows.len() >= 2 {
+                        push_table(
+                            text,
+                            &mut blocks,
+                            &mut tables,
+                            rows,
+                            Span::new(start, end),
+                            last_text_line.map(|l| lines[l].span),
+                        );
+                    } else {
+                        blocks.push(Block {
+                            kind: BlockKind::Paragraph,
+                            span: Span::new(start, end),
+                            marker: None,
+                            level: None,
+                        });
+                    }
+                    i = j;
+                }
+                LineKind::Text => {
+                    let start = line.span.start;
+                    let mut end = line.span.end;
+                    let mut j = i + 1;
+                    let mut count = 1;
+                    while j < lines.len() && lines[j].kind == LineKind::Text {
+                        let prev = trim_end_ws(
+                            &text[lines[j - 1].span.start..lines[j - 1].span.end],
+                            false,
+                        );
+                        let next = &text[lines[j].span.start..lines[j].span.end];
+                        let next_t = next.trim_start_matches([' ', '\u{3000}']);
+                        // A line broken inside a sentence (PDF and Word exports): the next line
+                        // starts with punctuation or a figure, the previous one stops mid-phrase, or
+                        // it is a full-width line with no end.
+                        let unterminated = !prev.ends_with(TERMINATORS)
+                            && marker(next, lines[j].span.start).is_none()
+                            && !next_t.starts_with('#');
+                        let continues = next_t
+                            .starts_with(['，', ',', '。', '；', ';', '、', '）', ')', '%', '％'])
+                            || (unterminated && starts_with_amount(next_t))
+                            || (unterminated && MID_PHRASE_WORDS.iter().any(|w| prev.ends_with(w)))
+                            || (unterminated && !at_most_chars(prev, 34))
+                            // A list item per line: `…占71%；` then `资本性支出…` goes on the list.
+                            || (prev.ends_with(['；', ';', '，', ','])
+                                && marker(next, lines[j].span.start).is_none()
+                                && !next_t.starts_with('#'));
+                        if !continues {
+                            break;
+                        }
+                        end = lines[j].span.end;
+                        j += 1;
+                        count += 1;
+                    }
+                    let span = Span::new(start, end);
+                    let m = marker(&text[start..line.span.end], start);
+                    let body = &text[span.start..span.end];
+                    // Numbers are in text order: look only at those inside the block.
+                    let first = numbers.partition_point(|n| n.span.start < span.start);
+                    let has_amount = numbers[first..]
+                        .iter()
+                        .take_while(|n| n.span.start < span.end)
+                        .any(|n| {
+                            matches!(
+                                n.dimension(),
+                                crate::extract::Dimension::Money
+                                    | crate::extract::Dimension::Percent
+                            )
+                        });
+                    let trimmed = trim_end_ws(body, false);
+                    let heading = matches!(
+                        m,
+                        Some(Marker {
+                            kind: MarkerKind::Hash(_),
+                            ..
+                        })
+                    ) || (count == 1
+                        && at_most_chars(trimmed, 40)
+                        && !has_amount
+                        && !trimmed.ends_with(TERMINATORS)
+                        && !trimmed.ends_with(['，', ',']));
+                    blocks.push(Block {
+                        kind: if heading {
+                            BlockKind::Heading
+                        } else {
+                            BlockKind::Paragraph
+                        },
+                        span: trim_span(text, span),
+                        marker: m,
+                        level: m.map(|m| level_of(m.kind)),
+                    });
+                    last_text_line = Some(j - 1);
+                    i = j;
+                }
+            }
+        }
+        (blocks, tables)
+    }
+
+    /// The byte-level tests of line ends and starts are the char-level ones.
+    #[test]
+    fn byte_level_line_tests_match_char_level_ones() {
+        for b in 0..128u8 {
+            assert_eq!(ascii_space(b), char::from(b).is_whitespace(), "{b}");
+        }
+        let pieces = [
+            "。", "；", ";", "：", ":", "！", "？", "!", "?", "，", ",", "、", "）", ")", "%",
+            "％", "（", " ", "\u{3000}", "\u{a0}", "增", "加", "减", "少", "长", "下", "降", "合",
+            "总", "计", "上", "年", "预", "决", "算", "比", "的", "等", "中", "a", "1", "〔", "ｚ",
+            "€", "𠀀", "\r", "\t", "#",
+        ];
+        let mut rng = crate::testing::Lcg::new(29);
+        for round in 0..20_000 {
+            let s = rng.join(&pieces, round % 6);
+            assert_eq!(ends_terminated(&s), s.ends_with(TERMINATORS), "{s:?}");
+            assert_eq!(ends_with_comma(&s), s.ends_with(['，', ',']), "{s:?}");
+            assert_eq!(
+                ends_list_item(&s),
+                s.ends_with(['；', ';', '，', ',']),
+                "{s:?}"
+            );
+            assert_eq!(
+                starts_continued(&s),
+                s.starts_with(['，', ',', '。', '；', ';', '、', '）', ')', '%', '％']),
+                "{s:?}"
+            );
+            assert_eq!(
+                trim_start_spaces(&s),
+                s.trim_start_matches([' ', '\u{3000}']),
+                "{s:?}"
+            );
+            assert_eq!(
+                ends_mid_phrase(&s),
+                MID_PHRASE_WORDS.iter().any(|w| s.ends_with(w)),
+                "{s:?}"
+            );
+        }
+    }
+
+    /// Blocks and tables read from byte-level line kinds, with the continuation of lines
+    /// decided from their ends' bytes, are those of the char-level reading.
+    #[test]
+    fn blocks_are_read_as_before() {
+        let pieces = [
+            "\n",
+            "\n",
+            "\n",
+            "\r\n",
+            "\r",
+            "\t",
+            "\t",
+            "|",
+            "| --- |",
+            "|---|---|",
+            " ",
+            "\u{3000}",
+            "\u{a0}",
+            "\u{2000}",
+            "一、",
+            "（一）",
+            "(1)",
+            "1.",
+            "1．",
+            "2、",
+            "①",
+            "第一章",
+            "# ",
+            "## ",
+            "#",
+            "支出",
+            "收入决算情况说明",
+            "基本支出",
+            "。",
+            "；",
+            "：",
+            "，",
+            ",",
+            "、",
+            "）",
+            "%",
+            "增加",
+            "的",
+            "合计",
+            "上年",
+            "预算",
+            "1,234.56万元",
+            "12%",
+            "3.5",
+            "2023年",
+            "万元",
+            "元",
+            "１２",
+            "12345678901234567890",
+            "单位：万元",
+            "中华人民共和国财政部门决算",
+            "ｚ",
+            "€",
+            "𠀀",
+            "a",
+        ];
+        let mut rng = crate::testing::Lcg::new(31);
+        for round in 0..6_000 {
+            let text = rng.join(&pieces, round % 60);
+            let numbers = crate::extract::scan(&text);
+            let (blocks_new, tables_new) = blocks(&text, &numbers);
+            let (blocks_old, tables_old) = blocks_as_before(&text, &numbers);
+            assert_eq!(
+                format!("{blocks_new:?}"),
+                format!("{blocks_old:?}"),
+                "{text:?}"
+            );
+            assert_eq!(tables_new, tables_old, "{text:?}");
+        }
+        assert!(blocks("", &[]).0.is_empty());
     }
 
     /// Lines, trims and character counts deciding from bytes give what decoding gave.
