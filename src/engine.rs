@@ -183,7 +183,8 @@ fn paragraphs(
                 continue;
             }
         }
-        let ss = segment::sentences(text, i, b.span, &protected);
+        // Only the block's own numbers can protect its text: no search through all of them.
+        let ss = segment::sentences(text, i, b.span, &protected[nums.clone()]);
         let bf = facts::read_block(
             text,
             joiner.prior(),
