@@ -246,11 +246,14 @@ pub fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec
         return items.iter().map(f).collect();
     }
     let next = AtomicUsize::new(0);
-    let results: Vec<Mutex<Option<R>>> = items.iter().map(|_| Mutex::new(None)).collect();
+    type Outcome<R> = Mutex<Option<std::thread::Result<R>>>;
+    let results: Vec<Outcome<R>> = items.iter().map(|_| Mutex::new(None)).collect();
+    // A panic (a bug) is kept with its item and raised again below, that of the first item in
+    // order: the same message as one thread would give, whichever thread met it.
     let work = || loop {
         let i = next.fetch_add(1, Ordering::Relaxed);
         let Some(item) = items.get(i) else { break };
-        let r = f(item);
+        let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(item)));
         *results[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(r);
     };
     // The calling thread is one of the workers: what it allocates, it also frees fastest when
@@ -265,6 +268,7 @@ pub fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec
     results
         .into_iter()
         .filter_map(|m| m.into_inner().unwrap_or_else(|e| e.into_inner()))
+        .map(|r| r.unwrap_or_else(|payload| std::panic::resume_unwind(payload)))
         .collect()
 }
 
@@ -540,6 +544,30 @@ pub fn debug_dump(text: &str, line: Option<usize>) -> String {
 #[cfg(test)]
 mod tests {
     use rust_decimal::Decimal;
+
+    #[test]
+    fn par_map_keeps_the_order_and_raises_the_first_items_panic() {
+        let items: Vec<usize> = (0..200).collect();
+        assert_eq!(
+            super::par_map(&items, |&i| i * 2),
+            (0..400).step_by(2).collect::<Vec<_>>()
+        );
+        // Items 7 and 150 panic; whichever thread meets them, the caller sees item 7's message.
+        for _ in 0..20 {
+            let got = std::panic::catch_unwind(|| {
+                super::par_map(&items, |&i| {
+                    // Slow enough for both threads to take items from the start.
+                    std::thread::sleep(std::time::Duration::from_micros(200));
+                    if i == 7 || i == 150 {
+                        panic!("item {i}");
+                    }
+                    i
+                })
+            });
+            let payload = got.expect_err("a panic reaches the caller");
+            assert_eq!(crate::panic_text(&*payload), "item 7");
+        }
+    }
 
     /// Moving the decimal point gives the quotient the division gave, at every scale
     /// (including scales where the point cannot move and the division is kept).
