@@ -229,8 +229,6 @@ fn comparison(doc: &Doc, st: &Statement, out: &mut Vec<Check>) {
     });
 }
 
-/// The column of a change or rate against `c`: `format!("比{}", c.name())`, without the
-/// formatting (a tenth of a change check's work).
 /// A column's name as checks hold it: one `Arc` per name and thread, not one per check (a
 /// 10 MB bundle's checks allocated ~100,000 copies, each freed again with its relation).
 fn named(name: &'static str) -> Arc<str> {
@@ -249,6 +247,8 @@ fn named(name: &'static str) -> Arc<str> {
     })
 }
 
+/// The column of a change or rate against `c`: `format!("比{}", c.name())`, without the
+/// formatting (a tenth of a change check's work).
 fn versus(c: Column) -> &'static str {
     match c {
         Column::Current => "比本年",
@@ -691,13 +691,7 @@ impl SumColumn {
     fn name(self) -> &'static str {
         match self {
             SumColumn::Value(c) => c.name(),
-            SumColumn::Change(c) => match c {
-                Column::Current => "比本年增减额",
-                Column::Budget => "比年初预算增减额",
-                Column::Adjusted => "比调整预算增减额",
-                Column::Prior => "比上年增减额",
-                Column::AnyBudget => "比预算增减额",
-            },
+            SumColumn::Change(c) => c.change_amount_name(),
         }
     }
 }
@@ -1096,9 +1090,9 @@ fn table_checks(doc: &Doc, t: usize, out: &mut Vec<Check>) {
     }
     let mut groups: Vec<(usize, Vec<usize>, Arc<str>)> = Vec::new();
     // Decompositions by the row naming their total, in row order; each note made once.
-    let mut named = canon::in_table(&labels).into_iter().peekable();
+    let mut decompositions = canon::in_table(&labels).into_iter().peekable();
     for (r, row) in table.rows.iter().enumerate() {
-        while let Some((_, parts, k)) = named.next_if(|g| g.0 == r) {
+        while let Some((_, parts, k)) = decompositions.next_if(|g| g.0 == r) {
             if !parts.contains(&r) {
                 groups.push((r, parts, Arc::clone(&decomposition_notes()[k].1)));
             }

@@ -132,6 +132,17 @@ impl Column {
         }
     }
 
+    /// The column of the change amounts of a list's parts against this one: `比上年增减额`.
+    pub fn change_amount_name(self) -> &'static str {
+        match self {
+            Column::Current => "比本年增减额",
+            Column::Budget => "比年初预算增减额",
+            Column::Adjusted => "比调整预算增减额",
+            Column::Prior => "比上年增减额",
+            Column::AnyBudget => "比预算增减额",
+        }
+    }
+
     /// The column of a growth rate against this one: `比上年增减率`.
     pub fn rate_name(self) -> &'static str {
         match self {
