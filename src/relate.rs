@@ -229,6 +229,28 @@ fn comparison(doc: &Doc, st: &Statement, out: &mut Vec<Check>) {
     });
 }
 
+/// The sums of `values` before each index and from each index on (`before[i]` of
+/// `values[..i]`, `after[i]` of `values[i..]`), `None` once `add` overflows: the sum of all but
+/// one value is `before[i] + after[i + 1]`, for every `i` in one pass each way. Added from the
+/// left for `before` and from the right for `after`.
+pub fn running_sums<T: Copy>(
+    values: &[T],
+    zero: T,
+    add: impl Fn(T, T) -> Option<T>,
+) -> (Vec<Option<T>>, Vec<Option<T>>) {
+    let mut before = Vec::with_capacity(values.len() + 1);
+    before.push(Some(zero));
+    for &v in values {
+        let last = *before.last().unwrap_or(&None);
+        before.push(last.and_then(|s| add(s, v)));
+    }
+    let mut after = vec![Some(zero); values.len() + 1];
+    for (i, &v) in values.iter().enumerate().rev() {
+        after[i] = after[i + 1].and_then(|s| add(v, s));
+    }
+    (before, after)
+}
+
 /// A column's name as checks hold it: one `Arc` per name and thread, not one per check (a
 /// 10 MB bundle's checks allocated ~100,000 copies, each freed again with its relation).
 fn named(name: &'static str) -> Arc<str> {
@@ -883,17 +905,8 @@ fn sum(doc: &Doc, list: &List, failed_changes: &HashSet<usize>, out: &mut Vec<Ch
         // one was quadratic (a list of 20,000 parts took a minute).
         let mut slips = Vec::new();
         let ps = &first.parts;
-        let zero = Some(Interval::exact(Decimal::ZERO));
-        let mut before = Vec::with_capacity(ps.len() + 1);
-        before.push(zero);
-        for p in ps {
-            let last = *before.last().unwrap_or(&None);
-            before.push(last.and_then(|s| s.plus(p.iv)));
-        }
-        let mut after = vec![zero; ps.len() + 1];
-        for (i, p) in ps.iter().enumerate().rev() {
-            after[i] = after[i + 1].and_then(|s| p.iv.plus(s));
-        }
+        let ivs: Vec<Interval> = ps.iter().map(|p| p.iv).collect();
+        let (before, after) = running_sums(&ivs, Interval::exact(Decimal::ZERO), |a, b| a.plus(b));
         let all = std::iter::once(&first.total).chain(ps.iter());
         for (k, t) in all.enumerate() {
             // Rescaling a zero says nothing.

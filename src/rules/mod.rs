@@ -233,16 +233,8 @@ pub fn probable_typo(doc: &Doc, check: &Check) -> Option<(Term, String, &'static
         .iter()
         .map(|q| q.iv.mid() * Decimal::from(q.coef))
         .collect();
-    let mut before = Vec::with_capacity(signed.len() + 1);
-    before.push(Some(Decimal::ZERO));
-    for v in &signed {
-        let last = *before.last().unwrap_or(&None);
-        before.push(last.and_then(|s: Decimal| s.checked_add(*v)));
-    }
-    let mut after = vec![Some(Decimal::ZERO); signed.len() + 1];
-    for (i, v) in signed.iter().enumerate().rev() {
-        after[i] = after[i + 1].and_then(|s| v.checked_add(s));
-    }
+    let (before, after) =
+        crate::relate::running_sums(&signed, Decimal::ZERO, |a: Decimal, b| a.checked_add(b));
     for (i, p) in check.terms.iter().enumerate() {
         if p.num == usize::MAX {
             continue;
