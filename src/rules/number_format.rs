@@ -103,8 +103,6 @@ fn unit_text(factor: rust_decimal::Decimal) -> Option<&'static str> {
 
 /// Fewer decimals than the report writes that unit with, or more than anyone needs.
 fn decimals(doc: &Doc, out: &mut Vec<Finding>) {
-    use rustc_hash::FxHashMap as HashMap;
-    let mut by_unit: HashMap<&str, HashMap<u32, usize>> = HashMap::default();
     let figs: Vec<&crate::facts::Fig> = doc
         .facts
         .statements
@@ -112,33 +110,42 @@ fn decimals(doc: &Doc, out: &mut Vec<Finding>) {
         .filter(|s| s.table.is_none())
         .flat_map(|s| s.figs.iter())
         .collect();
+    // Per unit, how many figures have each number of decimals: a report writes money in one
+    // to three units and with few decimal counts, so short lists beat hash maps.
+    let mut by_unit: Vec<(&str, Vec<(u32, usize)>)> = Vec::new();
     for f in &figs {
         let n = &doc.numbers[f.num];
         if let Unit::Money { text, .. } = n.unit {
-            *by_unit
-                .entry(text)
-                .or_default()
-                .entry(n.decimals)
-                .or_default() += 1;
+            let counts = match by_unit.iter().position(|(u, _)| *u == text) {
+                Some(i) => &mut by_unit[i].1,
+                None => {
+                    by_unit.push((text, Vec::new()));
+                    &mut by_unit.last_mut().expect("just pushed").1
+                }
+            };
+            match counts.iter_mut().find(|(d, _)| *d == n.decimals) {
+                Some((_, k)) => *k += 1,
+                None => counts.push((n.decimals, 1)),
+            }
         }
     }
     // Per unit: the usual number of decimals, how many figures use it, how many there are.
-    let usual: HashMap<&str, (u32, usize, usize)> = by_unit
+    let usual: Vec<(&str, (u32, usize, usize))> = by_unit
         .iter()
-        .filter_map(|(&unit, counts)| {
-            let total: usize = counts.values().sum();
-            let (&usual, &k) = counts
+        .filter_map(|(unit, counts)| {
+            let total: usize = counts.iter().map(|(_, k)| k).sum();
+            let &(usual, k) = counts
                 .iter()
-                // Ties go to more decimals, so the answer does not depend on map order.
-                .max_by_key(|(d, k)| (**k, **d))?;
-            Some((unit, (usual, k, total)))
+                // Ties go to more decimals, so the answer does not depend on the order met.
+                .max_by_key(|(d, k)| (*k, *d))?;
+            Some((*unit, (usual, k, total)))
         })
         .collect();
     for f in &figs {
         let n = &doc.numbers[f.num];
         match n.unit {
             Unit::Money { text, .. } => {
-                let Some(&(usual, k, total)) = usual.get(text) else {
+                let Some(&(_, (usual, k, total))) = usual.iter().find(|(u, _)| *u == text) else {
                     continue;
                 };
                 let raw = &doc.text[n.span.start..n.span.end];
