@@ -184,7 +184,8 @@ fn paragraphs(
             }
         }
         // Only the block's own numbers can protect its text: no search through all of them.
-        let ss = segment::sentences(text, i, b.span, &protected[nums.clone()]);
+        segment::sentences_into(text, i, b.span, &protected[nums.clone()], &mut sentences);
+        let ss = &sentences[place.sentence..];
         let bf = facts::read_block(
             text,
             joiner.prior(),
@@ -193,13 +194,12 @@ fn paragraphs(
             i,
             b,
             heading.clone(),
-            &ss,
+            ss,
             place.sentence,
         );
         if let Some(m) = memo.as_deref_mut() {
-            m.keep(para, heading, &numbers[nums], &ss, &bf, place);
+            m.keep(para, heading, &numbers[nums], ss, &bf, place);
         }
-        sentences.extend(ss);
         joiner.push(bf);
     }
     if let Some(m) = memo {

@@ -89,14 +89,28 @@ const CLAUSE_ENDS: &[char] = &['，', ',', '；', ';', '：', ':', '、'];
 
 /// Split `span` of `text` into sentences and clauses. `protected` are number spans inside
 /// which punctuation does not split (`478，297.24`).
+#[cfg(test)]
 pub fn sentences(text: &str, block: usize, span: Span, protected: &[Span]) -> Vec<Sentence> {
+    let mut out = Vec::new();
+    sentences_into(text, block, span, protected, &mut out);
+    out
+}
+
+/// `sentences`, appended to `out`: the analysis keeps every block's sentences in one vector.
+pub fn sentences_into(
+    text: &str,
+    block: usize,
+    span: Span,
+    protected: &[Span],
+    out: &mut Vec<Sentence>,
+) {
     // Only punctuation splits. The scan steps a character at a time by its first byte (an
     // ideograph is one look-up for three bytes), stops only at bytes that may start
     // punctuation, and jumps over the protected numbers (most of a paragraph's ASCII) whole:
     // every punctuation mark inside one is skipped anyway.
     let hay = &text.as_bytes()[..span.end];
     let _ = &text[span.start..span.end]; // Both ends on characters, as before.
-    let mut split = Splitter::new(block, span, protected);
+    let mut split = Splitter::new(block, span, protected, out);
     let mut i = span.start;
     while i < hay.len() {
         let p = split.advance(i);
@@ -172,26 +186,26 @@ fn punctuation(b: &[u8]) -> Option<char> {
 
 /// The state of a split into sentences and clauses, fed the characters that may be
 /// punctuation in text order.
-struct Splitter<'p> {
+struct Splitter<'p, 'o> {
     block: usize,
     span: Span,
     protected: &'p [Span],
     /// The first protected span not ending before the last position visited.
     p: usize,
-    out: Vec<Sentence>,
+    out: &'o mut Vec<Sentence>,
     clauses: Pending,
     sent_start: usize,
     clause_start: usize,
 }
 
-impl<'p> Splitter<'p> {
-    fn new(block: usize, span: Span, protected: &'p [Span]) -> Self {
+impl<'p, 'o> Splitter<'p, 'o> {
+    fn new(block: usize, span: Span, protected: &'p [Span], out: &'o mut Vec<Sentence>) -> Self {
         Splitter {
             block,
             span,
             protected,
             p: protected.partition_point(|s| s.end <= span.start),
-            out: Vec::new(),
+            out,
             clauses: Pending::default(),
             sent_start: span.start,
             clause_start: span.start,
@@ -246,7 +260,7 @@ impl<'p> Splitter<'p> {
         }
     }
 
-    fn finish(mut self) -> Vec<Sentence> {
+    fn finish(mut self) {
         let end = self.span.end;
         if self.clause_start < end {
             self.clauses.push(Clause {
@@ -261,7 +275,6 @@ impl<'p> Splitter<'p> {
                 clauses: self.clauses.take(),
             });
         }
-        self.out
     }
 }
 
