@@ -105,13 +105,16 @@ fn ends_with(l: &str, t: &str) -> bool {
     l.as_bytes().last() == t.as_bytes().last() && l.ends_with(t)
 }
 
-/// `l.contains(t)` by a search for `t`'s first character: on labels of a few characters a
-/// substring searcher costs more to set up than the search.
+/// `l.contains(t)` by a plain scan for `t`'s first two bytes: on labels of a few characters
+/// any searcher (even a character's) costs more to set up than the scan.
 fn has(l: &str, t: &str) -> bool {
-    match t.chars().next() {
-        Some(c) => l.match_indices(c).any(|(i, _)| l[i..].starts_with(t)),
-        None => true,
-    }
+    let (l, t) = (l.as_bytes(), t.as_bytes());
+    let [a, b, ..] = *t else {
+        return t.is_empty() || l.contains(&t[0]);
+    };
+    // A match starts at a character (both are UTF-8), so byte positions are enough.
+    l.len() >= t.len()
+        && (0..=l.len() - t.len()).any(|i| l[i] == a && l[i + 1] == b && l[i..].starts_with(t))
 }
 
 /// The decompositions whose total a canonical label names: bit k for `DECOMPOSITIONS[k]`.
@@ -222,6 +225,40 @@ pub fn in_table(rows: &[&str]) -> Vec<(usize, Vec<usize>, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn has_is_contains() {
+        let fragments = [
+            "",
+            "三",
+            "三公",
+            "公务用车购置及运行",
+            "a",
+            "ab",
+            "支出",
+            "出合",
+            "b公",
+        ];
+        let labels = [
+            "",
+            "三",
+            "三公",
+            "“三公”经费",
+            "公务用车购置及运行费",
+            "ab",
+            "xab",
+            "a",
+            "基本支出合计",
+            "支出",
+            "b公",
+            "公b公",
+        ];
+        for l in labels {
+            for t in fragments {
+                assert_eq!(has(l, t), l.contains(t), "{l:?} {t:?}");
+            }
+        }
+    }
 
     /// The per-row search `in_table` replaces (kept as the reference): per row naming a total.
     fn in_rows(total: &str, rows: &[(usize, &str)]) -> Vec<(Vec<usize>, String)> {
