@@ -99,10 +99,14 @@ fn matches_total(l: &str, d: &Decomposition) -> bool {
     })
 }
 
-/// `l.ends_with(t)`, the last bytes compared first: most labels end otherwise, and the
-/// comparison of the rest is a call.
+/// `l.ends_with(t)`, the last two bytes compared first: most labels end otherwise (and many
+/// end in the same last byte, that of 出 or 计), and the comparison of the rest is a call.
 fn ends_with(l: &str, t: &str) -> bool {
-    l.as_bytes().last() == t.as_bytes().last() && l.ends_with(t)
+    let (l, t) = (l.as_bytes(), t.as_bytes());
+    match (l, t) {
+        ([.., a, b], [.., c, d]) => a == c && b == d && l.ends_with(t),
+        _ => l.ends_with(t),
+    }
 }
 
 /// `l.contains(t)` by a plain scan for `t`'s first two bytes: on labels of a few characters
@@ -225,6 +229,15 @@ pub fn in_table(rows: &[&str]) -> Vec<(usize, Vec<usize>, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ends_with_is_str_ends_with() {
+        for l in ["", "计", "合计", "收入合计", "支出合计", "a", "xa", "ba"] {
+            for t in ["", "计", "合计", "收入合计", "a", "ba"] {
+                assert_eq!(ends_with(l, t), l.ends_with(t), "{l:?} {t:?}");
+            }
+        }
+    }
 
     #[test]
     fn has_is_contains() {
