@@ -30,7 +30,9 @@ pub struct Doc<'t> {
     pub tables: Vec<Table>,
     pub facts: Facts,
     pub checks: Vec<Check>,
-    pub lines: LineIndex,
+    /// Made at the first `line_no`: only the debug dump asks (the front ends count lines
+    /// themselves), and indexing every report's lines cost 1% of an analysis.
+    lines: std::cell::OnceCell<LineIndex>,
     /// For each number, the statement it belongs to.
     pub stmt_of_num: Vec<Option<usize>>,
     /// For each statement, the (first) list it is a part of.
@@ -122,7 +124,7 @@ impl Doc<'_> {
             tables,
             facts,
             checks: Vec::new(),
-            lines: LineIndex::new(text),
+            lines: std::cell::OnceCell::new(),
             stmt_of_num,
             list_of_part,
             by_label,
@@ -140,7 +142,8 @@ impl Doc<'_> {
 
     /// 1-based line of a byte offset, for messages.
     pub fn line_no(&self, offset: usize) -> usize {
-        self.lines.line_of(offset) + 1
+        let lines = self.lines.get_or_init(|| LineIndex::new(self.text));
+        lines.line_of(offset) + 1
     }
 }
 
