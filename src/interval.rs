@@ -5,6 +5,8 @@
 //! computed side and the interval of the stated side cannot meet (as in XBRL Calculations 1.1).
 //! Bounds are closed: a figure at exactly the half-way point may have been rounded either way.
 
+use std::cmp::Ordering;
+
 use rust_decimal::Decimal;
 
 use crate::extract::number::half_ulp;
@@ -19,6 +21,16 @@ const POW10: [u64; 20] = {
     }
     p
 };
+
+/// `x ≥ 0`, read off the sign bit (-0 is 0): a Decimal comparison is a call.
+pub fn non_negative(x: Decimal) -> bool {
+    x.is_zero() || x.is_sign_positive()
+}
+
+/// `x > 0`, read off the sign bit.
+pub fn positive(x: Decimal) -> bool {
+    !x.is_zero() && x.is_sign_positive()
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Interval {
@@ -153,15 +165,17 @@ impl Interval {
     pub fn scale(self, k: Decimal) -> Option<Interval> {
         let a = self.lo.checked_mul(k)?;
         let b = self.hi.checked_mul(k)?;
-        Some(Interval {
-            lo: a.min(b),
-            hi: a.max(b),
+        // `(a.min(b), a.max(b))` in one comparison instead of two: on a tie both were `a`.
+        Some(match a.cmp(&b) {
+            Ordering::Greater => Interval { lo: b, hi: a },
+            Ordering::Less => Interval { lo: a, hi: b },
+            Ordering::Equal => Interval::exact(a),
         })
     }
 
     /// `self ÷ o`; None when `o` may be zero (the quotient is unbounded) or on overflow.
     pub fn over(self, o: Interval) -> Option<Interval> {
-        if o.lo <= Decimal::ZERO && o.hi >= Decimal::ZERO {
+        if !positive(o.lo) && non_negative(o.hi) {
             return None;
         }
         // With a divisor of one sign, x / y is monotone in each of x and y, so the bounds are
@@ -169,9 +183,9 @@ impl Interval {
         // instructions): x ≥ 0 shrinks as y grows, x < 0 grows; y > 0 keeps the order of x,
         // y < 0 reverses it. The corner of largest magnitude, the one that may overflow, is
         // always among the two.
-        let toward_zero = |x: Decimal| if x >= Decimal::ZERO { o.hi } else { o.lo };
-        let away = |x: Decimal| if x >= Decimal::ZERO { o.lo } else { o.hi };
-        let (lo, hi) = if o.lo > Decimal::ZERO {
+        let toward_zero = |x: Decimal| if non_negative(x) { o.hi } else { o.lo };
+        let away = |x: Decimal| if non_negative(x) { o.lo } else { o.hi };
+        let (lo, hi) = if positive(o.lo) {
             (
                 self.lo.checked_div(toward_zero(self.lo))?,
                 self.hi.checked_div(away(self.hi))?,
@@ -183,6 +197,11 @@ impl Interval {
             )
         };
         Some(Interval { lo, hi })
+    }
+
+    /// `self.meets(Interval::exact(Decimal::ZERO))`, from the signs of the bounds.
+    pub fn contains_zero(self) -> bool {
+        !positive(self.lo) && non_negative(self.hi)
     }
 
     pub fn meets(self, o: Interval) -> bool {
@@ -269,6 +288,67 @@ mod tests {
                         bits(Interval::of_figure(d(v), neg, f, dp)),
                         bits(Interval::of_figure_decimal(d(v), neg, f, dp)),
                     );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn signs_are_comparisons_with_zero() {
+        for x in [
+            d("0"),
+            -d("0"),
+            d("0.000"),
+            -d("0.000"),
+            d("1"),
+            d("-1"),
+            d("0.0001"),
+            d("-0.0001"),
+            Decimal::MAX,
+            Decimal::MIN,
+        ] {
+            assert_eq!(non_negative(x), x >= Decimal::ZERO, "{x:?}");
+            assert_eq!(positive(x), x > Decimal::ZERO, "{x:?}");
+            for y in [d("0"), -d("0"), d("-1"), d("1"), d("0.01")] {
+                let i = Interval { lo: x, hi: y };
+                let zero = Interval::exact(Decimal::ZERO);
+                assert_eq!(i.contains_zero(), i.meets(zero), "{i:?}");
+            }
+        }
+    }
+
+    /// `scale` gives `(a.min(b), a.max(b))` bit for bit, ties of unlike scales included.
+    #[test]
+    fn scaled_bounds_are_min_and_max() {
+        let ks = [
+            d("100"),
+            d("-1"),
+            d("0"),
+            d("10000"),
+            d("0.0001"),
+            d("-2.5"),
+        ];
+        let vs = [
+            d("1.0"),
+            d("1.00"),
+            d("-3"),
+            d("0"),
+            -d("0"),
+            d("0.005"),
+            d("7"),
+        ];
+        for k in ks {
+            for lo in vs {
+                for hi in vs {
+                    let i = Interval { lo, hi };
+                    let want = (|| {
+                        let (a, b) = (lo.checked_mul(k)?, hi.checked_mul(k)?);
+                        Some(Interval {
+                            lo: a.min(b),
+                            hi: a.max(b),
+                        })
+                    })();
+                    assert_eq!(bits(i.scale(k)), bits(want), "{i:?} × {k:?}");
                 }
             }
         }

@@ -16,7 +16,7 @@ use crate::engine::Doc;
 use crate::extract::number::{Dimension, Unit};
 use crate::extract::words::{Column, Direction};
 use crate::facts::{Fig, List, Role, Statement};
-use crate::interval::Interval;
+use crate::interval::{non_negative, Interval};
 use crate::label;
 use crate::table::Expr;
 use crate::text::Span;
@@ -821,11 +821,10 @@ fn sum(doc: &Doc, list: &List, failed_changes: &HashSet<usize>, out: &mut Vec<Ch
         let Some(s) = Interval::sum(ps.iter().map(|p| p.iv)) else {
             continue;
         };
-        let zero = Interval::exact(Decimal::ZERO);
         let nonneg = matches!(col, SumColumn::Value(_))
-            && ps.iter().all(|p| p.iv.hi >= Decimal::ZERO)
-            && t.iv.hi >= Decimal::ZERO;
-        let nonzero_parts = ps.iter().filter(|p| !p.iv.meets(zero)).count();
+            && ps.iter().all(|p| non_negative(p.iv.hi))
+            && non_negative(t.iv.hi);
+        let nonzero_parts = ps.iter().filter(|p| !p.iv.contains_zero()).count();
         sums.push(ColSum {
             col,
             holds: s.meets(t.iv),
