@@ -6,6 +6,7 @@
 
 use rustc_hash::FxHashSet as HashSet;
 
+use std::collections::hash_map::Entry;
 use std::sync::Arc;
 
 use rust_decimal::Decimal;
@@ -210,11 +211,11 @@ fn comparison(doc: &Doc, st: &Statement, out: &mut Vec<Check>) {
         target: vt.clone(),
         terms: vec![
             Term {
-                label: Column::Current.name().into(),
+                label: named(Column::Current.name()),
                 ..vt
             },
             Term {
-                label: b.column.name().into(),
+                label: named(b.column.name()),
                 ..bt
             },
         ],
@@ -251,8 +252,9 @@ pub fn running_sums<T: Copy>(
     (before, after)
 }
 
-/// A column's name as checks hold it: one `Arc` per name and thread, not one per check (a
-/// 10 MB bundle's checks allocated ~100,000 copies, each freed again with its relation).
+/// A column's name (or a term's fixed label) as checks hold it: one `Arc` per name and
+/// thread, not one per check (a 10 MB bundle's checks allocated ~100,000 copies, each freed
+/// again with its relation).
 fn named(name: &'static str) -> Arc<str> {
     thread_local! {
         static NAMES: std::cell::RefCell<Vec<(&'static str, Arc<str>)>> =
@@ -293,7 +295,7 @@ fn change_and_rate(doc: &Doc, st: &Statement, out: &mut Vec<Check>) {
     if let Some(c) = change {
         let dim = c.dim;
         let (Some(v), Some(b)) = (current(st, c.column, dim), st.value(c.column, dim)) else {
-            return rate_check(doc, st, out);
+            return rate_check(doc, st, None, out);
         };
         let (Some(vi), Some(bi), Some(ci)) = (signed(doc, v), signed(doc, b), signed(doc, c))
         else {
@@ -332,14 +334,14 @@ fn change_and_rate(doc: &Doc, st: &Statement, out: &mut Vec<Check>) {
             terms: vec![
                 Term {
                     num: v.num,
-                    label: v.column.name().into(),
+                    label: named(v.column.name()),
                     iv: vi,
                     coef: 1,
                     factor: v.factor,
                 },
                 Term {
                     num: b.num,
-                    label: b.column.name().into(),
+                    label: named(b.column.name()),
                     iv: bi,
                     coef: -1,
                     factor: b.factor,
@@ -350,8 +352,19 @@ fn change_and_rate(doc: &Doc, st: &Statement, out: &mut Vec<Check>) {
             note: None,
             also: Vec::new(),
         });
+        return rate_check(
+            doc,
+            st,
+            Some(Read {
+                base: c.column,
+                current: vi,
+                base_value: bi,
+                change: ci,
+            }),
+            out,
+        );
     }
-    rate_check(doc, st, out);
+    rate_check(doc, st, None, out);
 }
 
 /// Try rescaling one of the value terms by 10⁴ or 10⁸ to make `ok(target, expected)` hold.
@@ -394,7 +407,16 @@ fn rescale(
     (found.len() == 1).then(|| found.remove(0))
 }
 
-fn rate_check(doc: &Doc, st: &Statement, out: &mut Vec<Check>) {
+/// The signed figures of a statement's change check, read again by its rate check unless
+/// passed on: the column of the base, the current value, the base and the change.
+struct Read {
+    base: Column,
+    current: Interval,
+    base_value: Interval,
+    change: Interval,
+}
+
+fn rate_check(doc: &Doc, st: &Statement, read: Option<Read>, out: &mut Vec<Check>) {
     let Some(r) = st.rate() else { return };
     let Role::Rate { dir: rdir, word } = r.role else {
         return;
@@ -409,9 +431,16 @@ fn rate_check(doc: &Doc, st: &Statement, out: &mut Vec<Check>) {
         .map(|c| c.dim)
         .or(st.dim())
         .unwrap_or(Dimension::Money);
-    let v = current(st, base_col, dim).and_then(|f| signed(doc, f));
-    let b = st.value(base_col, dim).and_then(|f| signed(doc, f));
-    let c = st.change().and_then(|f| signed(doc, f));
+    // The change check read the same figures when its base is the rate's (and the dimension
+    // is the change's).
+    let (v, b, c) = match read.filter(|k| k.base == base_col) {
+        Some(k) => (Some(k.current), Some(k.base_value), Some(k.change)),
+        None => (
+            current(st, base_col, dim).and_then(|f| signed(doc, f)),
+            st.value(base_col, dim).and_then(|f| signed(doc, f)),
+            st.change().and_then(|f| signed(doc, f)),
+        ),
+    };
     let (chg, base) = match (v, b, c) {
         (Some(v), Some(b), _) => (v.minus(b), Some(b)),
         (Some(v), None, Some(c)) => (Some(c), v.minus(c)),
@@ -426,7 +455,7 @@ fn rate_check(doc: &Doc, st: &Statement, out: &mut Vec<Check>) {
     if let Some(f) = st.change() {
         terms.push(Term {
             num: f.num,
-            label: "增减额".into(),
+            label: named("增减额"),
             iv: chg,
             coef: 1,
             factor: f.factor,
@@ -435,7 +464,7 @@ fn rate_check(doc: &Doc, st: &Statement, out: &mut Vec<Check>) {
     if let Some(f) = st.value(base_col, dim) {
         terms.push(Term {
             num: f.num,
-            label: base_col.name().into(),
+            label: named(base_col.name()),
             iv: base,
             coef: 1,
             factor: f.factor,
@@ -443,7 +472,7 @@ fn rate_check(doc: &Doc, st: &Statement, out: &mut Vec<Check>) {
     } else if let Some(f) = current(st, base_col, dim) {
         terms.push(Term {
             num: f.num,
-            label: Column::Current.name().into(),
+            label: named(Column::Current.name()),
             iv: v.unwrap_or(base),
             coef: 1,
             factor: f.factor,
@@ -629,7 +658,7 @@ fn share(doc: &Doc, i: usize, st: &Statement, out: &mut Vec<Check>) {
                 else {
                     continue;
                 };
-                (wf.clone(), Arc::from(of.name()))
+                (wf.clone(), named(of.name()))
             }
             _ => continue,
         };
@@ -1202,11 +1231,13 @@ fn same(doc: &Doc, out: &mut Vec<Check>) {
             let Some(t) = term(doc, st, f, 1) else {
                 continue;
             };
-            match seen.get(&key) {
-                None => {
-                    seen.insert(key, (i, t));
+            // One lookup, not a `get` and then an `insert`.
+            match seen.entry(key) {
+                Entry::Vacant(e) => {
+                    e.insert((i, t));
                 }
-                Some((_, first)) => {
+                Entry::Occupied(e) => {
+                    let (_, first) = e.get();
                     let verdict = if first.iv.meets(t.iv) {
                         Verdict::Holds
                     } else {
