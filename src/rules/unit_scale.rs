@@ -19,8 +19,6 @@
 //! **Fix safety.** Safe when the figure's other statement is confirmed by a relation that
 //! holds (a rate, a sum), so the arithmetic proves which unit is meant; unsafe otherwise.
 
-use rustc_hash::FxHashMap as HashMap;
-
 use rust_decimal::Decimal;
 
 use crate::analysis::RelationKind;
@@ -55,10 +53,14 @@ pub fn check(doc: &Doc, out: &mut Vec<Finding>) {
     }
     // Relations that hold count for a figure, relations that fail against it: the better
     // supported of two statements is taken as right.
-    let mut support: HashMap<usize, i32> = HashMap::default();
+    // By number: a report's figures are counted by the thousand, a map would hash each.
+    let mut support = vec![0i32; doc.numbers.len()];
+    let support_of = |support: &[i32], num: usize| support.get(num).copied().unwrap_or(0);
     for c in doc.checks.iter().filter(|c| c.kind != RelationKind::Same) {
         for t in std::iter::once(&c.target).chain(&c.terms) {
-            *support.entry(t.num).or_default() += if c.holds() { 1 } else { -1 };
+            if let Some(s) = support.get_mut(t.num) {
+                *s += if c.holds() { 1 } else { -1 };
+            }
         }
     }
     for c in &doc.checks {
@@ -70,7 +72,7 @@ pub fn check(doc: &Doc, out: &mut Vec<Finding>) {
         if c.kind == RelationKind::Same {
             // The earlier statement may be the wrong one.
             let first = c.terms[0].num;
-            if support.get(&first).copied().unwrap_or(0) < support.get(&num).copied().unwrap_or(0) {
+            if support_of(&support, first) < support_of(&support, num) {
                 other = Some(num);
                 num = first;
                 factor = Decimal::ONE / factor;
@@ -84,8 +86,8 @@ pub fn check(doc: &Doc, out: &mut Vec<Finding>) {
             continue;
         };
         let old_unit = &doc.text[us.start..us.end];
-        let proved = other.is_some_and(|o| support.get(&o).copied().unwrap_or(0) > 0)
-            || c.kind != RelationKind::Same;
+        let proved =
+            other.is_some_and(|o| support_of(&support, o) > 0) || c.kind != RelationKind::Same;
         let why = match c.kind {
             RelationKind::Same => {
                 let o = &c.terms[0];
