@@ -1218,8 +1218,10 @@ fn eval(e: &Expr, col: &mut dyn FnMut(usize) -> Option<Interval>) -> Option<Inte
 
 /// The same quantity stated twice: same label, same column, same dimension.
 fn same(doc: &Doc, out: &mut Vec<Check>) {
-    // Keyed by labels (document text): a randomly seeded hasher.
-    let mut seen: foldhash::HashMap<(&str, Column, Dimension), (usize, Term)> =
+    // Keyed by labels (document text): a randomly seeded hasher. The first figure of each
+    // key, with its term made only when a second figure comes: most quantities are stated
+    // once, and a term is an interval and a label to make.
+    let mut seen: foldhash::HashMap<(&str, Column, Dimension), (usize, &Fig, Option<Term>)> =
         foldhash::HashMapExt::with_capacity(doc.facts.statements.len());
     for (i, st) in doc.facts.statements.iter().enumerate() {
         if !quantity_label(&st.label) {
@@ -1230,16 +1232,25 @@ fn same(doc: &Doc, out: &mut Vec<Check>) {
                 continue;
             }
             let key = (quantity_key(&doc.canonical[i]), f.column, f.dim);
-            let Some(t) = term(doc, st, f, 1) else {
-                continue;
-            };
             // One lookup, not a `get` and then an `insert`.
             match seen.entry(key) {
                 Entry::Vacant(e) => {
-                    e.insert((i, t));
+                    e.insert((i, f, None));
                 }
-                Entry::Occupied(e) => {
-                    let (_, first) = e.get();
+                Entry::Occupied(mut e) => {
+                    let Some(t) = term(doc, st, f, 1) else {
+                        continue;
+                    };
+                    let (first_st, first_fig, first_term) = e.get_mut();
+                    if first_term.is_none() {
+                        *first_term = term(doc, &doc.facts.statements[*first_st], first_fig, 1);
+                    }
+                    let Some(first) = first_term.as_ref() else {
+                        // The first figure has no interval (it overflows): it never counted,
+                        // this one is the first of its key.
+                        *e.get_mut() = (i, f, Some(t));
+                        continue;
+                    };
                     let verdict = if first.iv.meets(t.iv) {
                         Verdict::Holds
                     } else {
