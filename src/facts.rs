@@ -152,10 +152,16 @@ fn is_amount(n: &Number) -> bool {
 }
 
 fn trim_pre(s: &str) -> &str {
-    // Most texts neither start nor end with a space, and no space is above U+3000: a look at
-    // the two ends tells, cheaper than a trim from both.
-    let space = |c: Option<char>| c.is_some_and(|c| c <= '\u{3000}' && c.is_whitespace());
-    if !space(s.chars().next()) && !space(s.chars().next_back()) {
+    // Most texts neither start nor end with a space: a look at the bytes at the two ends
+    // tells, cheaper than a trim from both (or than decoding the end characters). A space is
+    // ASCII or led by C2, E1, E2 or E3 (none is above U+3000).
+    let b = s.as_bytes();
+    let space_first = matches!(b.first(), Some(0x09..=0x0D | b' ' | 0xC2 | 0xE1..=0xE3));
+    let space_last = matches!(
+        b,
+        [.., 0x09..=0x0D | b' '] | [.., 0xC2, _] | [.., 0xE1..=0xE3, _, _]
+    );
+    if !space_first && !space_last {
         return s;
     }
     s.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}')
