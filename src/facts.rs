@@ -590,10 +590,13 @@ impl BlockReader<'_, '_> {
         };
         let mut money_units = std::mem::take(&mut self.money);
         money_units.clear();
-        money_of(sentence_nums, &mut money_units);
-        if money_units.is_empty() {
-            // `…7,630.77万元，占…。较上年增加442.12，增长6.15%。`: the paragraph's unit.
-            money_of(block_nums, &mut money_units);
+        // Bare figures take their unit from these: a sentence without figures needs none.
+        if !sentence_nums.is_empty() {
+            money_of(sentence_nums, &mut money_units);
+            if money_units.is_empty() {
+                // `…7,630.77万元，占…。较上年增加442.12，增长6.15%。`: the paragraph's unit.
+                money_of(block_nums, &mut money_units);
+            }
         }
         let mut head_label: Option<Arc<str>> = None;
         let start_of = |k: usize| numbers[sentence_nums[k]].span.start;
@@ -615,8 +618,8 @@ impl BlockReader<'_, '_> {
                 .count();
             next = b;
             let in_clause = &sentence_nums[a..b];
-            let ctext = &text[clause.span.start..clause.span.end];
             if in_clause.is_empty() {
+                let ctext = &text[clause.span.start..clause.span.end];
                 // Asked only where no opener word ends the clause (`其中：`), each search only
                 // if the one before did not tell.
                 let kind = opener_kind(ctext).or_else(|| {
@@ -650,7 +653,8 @@ impl BlockReader<'_, '_> {
                             });
                         }
                     }
-                } else if ci == 0 {
+                } else if ci == 0 && !sentence_nums.is_empty() {
+                    // The subject of the figures that follow: without figures, none is needed.
                     let l = label::normalize_shared(ctext);
                     if !label::is_generic(&l.text) {
                         head_label = Some(l.text);
