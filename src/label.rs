@@ -166,7 +166,8 @@ fn remove_words(s: &mut String) {
 pub fn normalize(raw: &str) -> Label {
     let l = normalize_shared(raw);
     Label {
-        text: l.text.to_string(),
+        // Not `to_string`, which for an `Arc<str>` goes through `Display`.
+        text: String::from(&*l.text),
         level: l.level,
         column: l.column,
     }

@@ -284,22 +284,31 @@ pub const FUNDS: &[&str] = &[
 /// The column a comparison is made against (`比上年`, `较年初预算`, `与2022年预算相比`,
 /// `比2023年的A`): a year or 上年 means the prior year even when it says 预算.
 pub fn compare_column(s: &str) -> Column {
-    if s.contains("年初") {
+    // The words are found in one pass over the characters, each tried only where its first
+    // character stands: a substring search per word cost more than the rest of the reading.
+    let (mut budget, mut adjusted, mut prior, mut any_budget) = (false, false, false, false);
+    for (i, c) in s.char_indices() {
+        let rest = &s[i..];
+        match c {
+            '年' => budget |= rest.starts_with("年初"),
+            '调' => adjusted |= rest.starts_with("调整"),
+            '全' => adjusted |= rest.starts_with("全年预算"),
+            '上' => prior |= rest.starts_with("上年") || rest.starts_with("上一年"),
+            '去' => prior |= rest.starts_with("去年"),
+            '同' => prior |= rest.starts_with("同期") || rest.starts_with("同比"),
+            '0'..='9' => prior = true,
+            '预' => any_budget |= rest.starts_with("预算"),
+            _ => {}
+        }
+    }
+    if budget {
         Column::Budget
-    } else if s.contains("调整") || s.contains("全年预算") {
+    } else if adjusted {
         Column::Adjusted
-    } else if s.contains("上年")
-        || s.contains("上一年")
-        || s.contains("去年")
-        || s.contains("同期")
-        || s.contains("同比")
-        || s.bytes().any(|b| b.is_ascii_digit())
-    {
+    } else if prior || !any_budget {
         Column::Prior
-    } else if s.contains("预算") {
-        Column::AnyBudget
     } else {
-        Column::Prior
+        Column::AnyBudget
     }
 }
 
@@ -328,6 +337,65 @@ mod tests {
             Some(Column::AnyBudget)
         } else {
             None
+        }
+    }
+
+    /// `compare_column` as a chain of substring searches: what its one pass must agree with.
+    fn compare_reference(s: &str) -> Column {
+        if s.contains("年初") {
+            Column::Budget
+        } else if s.contains("调整") || s.contains("全年预算") {
+            Column::Adjusted
+        } else if s.contains("上年")
+            || s.contains("上一年")
+            || s.contains("去年")
+            || s.contains("同期")
+            || s.contains("同比")
+            || s.bytes().any(|b| b.is_ascii_digit())
+        {
+            Column::Prior
+        } else if s.contains("预算") {
+            Column::AnyBudget
+        } else {
+            Column::Prior
+        }
+    }
+
+    #[test]
+    fn compare_column_is_as_by_substring_search() {
+        let pieces = [
+            "年初",
+            "调整",
+            "全年预算",
+            "上年",
+            "上一年",
+            "去年",
+            "同期",
+            "同比",
+            "预算",
+            "年",
+            "初",
+            "调",
+            "全",
+            "上",
+            "一",
+            "去",
+            "同",
+            "期",
+            "比",
+            "预",
+            "算",
+            "较",
+            "2023",
+            "7",
+            "的",
+            "a",
+            "\u{3000}",
+        ];
+        let mut rng = crate::testing::Lcg::new(17);
+        for round in 0..20_000 {
+            let s = rng.join(&pieces, round % 6);
+            assert_eq!(compare_column(&s), compare_reference(&s), "{s}");
         }
     }
 
