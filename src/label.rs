@@ -139,6 +139,35 @@ pub fn is_generic(s: &str) -> bool {
     GENERIC.contains(&s)
 }
 
+/// Where `word` (not empty) first stands in `s` at or after byte `from`. A plain scan: the
+/// texts here are short, and std's substring searcher cost more to set up than the scan.
+fn find_from(s: &str, word: &str, from: usize) -> Option<usize> {
+    let (h, w) = (s.as_bytes(), word.as_bytes());
+    let &first = w.first()?;
+    (from..=h.len().checked_sub(w.len())?).find(|&i| h[i] == first && h[i..].starts_with(w))
+}
+
+/// `*s = s.replace(word, to)` (`word` not empty), by `find_from`; whether `word` was there.
+fn replace_in(s: &mut String, word: &str, to: &str) -> bool {
+    let Some(mut at) = find_from(s, word, 0) else {
+        return false;
+    };
+    let mut out = String::with_capacity(s.len());
+    let mut run = 0;
+    loop {
+        out.push_str(&s[run..at]);
+        out.push_str(to);
+        run = at + word.len();
+        match find_from(s, word, run) {
+            Some(next) => at = next,
+            None => break,
+        }
+    }
+    out.push_str(&s[run..]);
+    *s = out;
+    true
+}
+
 /// Remove every column word and filler, in list order (longer forms first), as if by
 /// `s = s.replace(w, "")` for each: a removal can join two pieces into a word further down the
 /// list. One automaton tells which words are present; only those are replaced.
@@ -157,7 +186,7 @@ fn remove_words(s: &mut String) {
         .filter(|&i| i >= from)
         .min()
     {
-        *s = s.replace(words[i], "");
+        replace_in(s, words[i], "");
         from = i + 1;
     }
 }
@@ -413,29 +442,25 @@ fn normalize_uncached(raw: &str) -> Label {
             ("（项）", Level::Xiang),
             ("(项)", Level::Xiang),
         ] {
-            if s.contains(mark) {
+            if replace_in(&mut s, mark, "") {
                 level = Some(l);
-                s = s.replace(mark, "");
             }
         }
     }
     let column = column_of(&s);
     // Fund names keep their 预算 (一般公共预算财政拨款 is a qualifier, not a column). Every
     // fund name has 预算, and a name absent is left as it is (no name holds another).
-    let has_fund = s.contains("预算") && FUNDS.iter().any(|f| s.contains(f));
+    let has_fund =
+        find_from(&s, "预算", 0).is_some() && FUNDS.iter().any(|f| find_from(&s, f, 0).is_some());
     if has_fund {
         for (f, mark) in FUNDS.iter().zip(FUND_MARKS) {
-            if s.contains(f) {
-                s = s.replace(f, mark);
-            }
+            replace_in(&mut s, f, mark);
         }
     }
     remove_words(&mut s);
     if has_fund {
         for (f, mark) in FUNDS.iter().zip(FUND_MARKS) {
-            if s.contains(mark) {
-                s = s.replace(mark, f);
-            }
+            replace_in(&mut s, mark, f);
         }
     }
     let trimmed = s.trim_matches(|c: char| {
