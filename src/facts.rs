@@ -8,6 +8,7 @@
 //! found here too (`List`), within a sentence, and across paragraphs when an opener such as
 //! `其中：` or `主要用于以下方面：` ends its paragraph.
 
+use std::cell::{Cell, RefCell};
 use std::sync::Arc;
 
 // Labels are document text: a randomly seeded hasher (see `engine`).
@@ -293,24 +294,42 @@ fn last_labelled(statements: &[Statement], label: &str) -> Option<usize> {
 /// The statements of the paragraphs above one, as its lookups see them: the last statement
 /// (outside tables) of each label. An index: scanning every statement above for each lookup
 /// was quadratic in a long report (40,000 `项目N中，…` clauses below 40,000 statements: 6.8 s).
+/// Made at the first lookup and brought up to date at each one after: most paragraphs look
+/// nothing up, and indexing each statement as it came cost more than reading it.
 #[derive(Default)]
 pub struct Prior {
-    last: HashMap<Arc<str>, usize>,
+    /// Each statement's label, `None` for a table's.
+    labels: Vec<Option<Arc<str>>>,
+    /// The index of `labels[..indexed]`.
+    last: RefCell<HashMap<Arc<str>, usize>>,
+    indexed: Cell<usize>,
 }
 
 impl Prior {
     /// The last statement labelled `label`, as `BlockReader::stated_before` finds it.
     pub fn last_labelled(&self, label: &str) -> Option<usize> {
-        self.last.get(label).copied()
+        let mut last = self.last.borrow_mut();
+        let new = &self.labels[self.indexed.get()..];
+        if !new.is_empty() {
+            // Sized once for the statements not yet indexed: no regrowing on the way.
+            last.reserve(new.len());
+            for (i, l) in (self.indexed.get()..).zip(new) {
+                if let Some(l) = l {
+                    last.insert(Arc::clone(l), i);
+                }
+            }
+            self.indexed.set(self.labels.len());
+        }
+        last.get(label).copied()
     }
 
-    /// Take in the statements that follow, numbered from `base`.
-    fn extend(&mut self, statements: &[Statement], base: usize) {
-        for (i, st) in statements.iter().enumerate() {
-            if st.table.is_none() {
-                self.last.insert(Arc::clone(&st.label), base + i);
-            }
-        }
+    /// Take in the statements that follow (numbered on from those before).
+    fn extend(&mut self, statements: &[Statement]) {
+        self.labels.extend(
+            statements
+                .iter()
+                .map(|st| st.table.is_none().then(|| Arc::clone(&st.label))),
+        );
     }
 }
 
@@ -432,7 +451,7 @@ impl Joiner {
                 self.pending.push(l);
             }
         }
-        self.prior.extend(&bf.statements, base);
+        self.prior.extend(&bf.statements);
         self.facts.statements.extend(bf.statements);
     }
 
@@ -889,11 +908,13 @@ impl BlockReader<'_, '_> {
         }
         let l = pre_words.label.unwrap_or_else(|| pre_label(pre_t));
         // `比上年`, `较年初预算`, `比2023年的A`, `与上年决算数`: the value compared against.
-        let is_base = ["比", "较", "与", "同比"]
-            .iter()
-            .any(|w| pre_t.starts_with(w))
-            && !pre_t.starts_with("比重")
-            && !pre_t.starts_with("比例");
+        // Told by the first character: a search of the four words cost more.
+        let is_base = match pre_t.chars().next() {
+            Some('比') => !pre_t.starts_with("比重") && !pre_t.starts_with("比例"),
+            Some('较' | '与') => true,
+            Some('同') => pre_t.starts_with("同比"),
+            _ => false,
+        };
         let column_only = l.text.is_empty() && l.column.is_some_and(|c| c != Column::Current);
         if (is_base || column_only) && self.cur.is_some() {
             let column = if is_base {
@@ -1183,11 +1204,13 @@ fn is_direction_end(c: char) -> bool {
 /// starts so.
 fn after_qizhong(pre: &str) -> Option<&str> {
     // Only a space, a parenthesis or 其 can come first: their first bytes rule most texts out
-    // before any trimming.
-    if !matches!(
-        pre.as_bytes().first(),
-        Some(0x09..=0x0D | b' ' | b'(' | 0xC2 | 0xE1..=0xE3 | 0xE5 | 0xEF)
-    ) {
+    // before any trimming (其's, E5, leads too many characters to tell it).
+    if !(pre.starts_with('其')
+        || matches!(
+            pre.as_bytes().first(),
+            Some(0x09..=0x0D | b' ' | b'(' | 0xC2 | 0xE1..=0xE3 | 0xEF)
+        ))
+    {
         return None;
     }
     let pre_open = pre.trim_start().trim_start_matches(['（', '(']);
