@@ -163,7 +163,7 @@ fn paragraphs(
         if matches!(b.kind, BlockKind::Table(_)) {
             continue;
         }
-        let heading = facts::heading_label(text, blocks, i);
+        let heading = facts::heading_text(text, blocks, i);
         let nums = crate::memo::numbers_in(numbers, b.span);
         let place = Place {
             offset: b.span.start,
@@ -174,13 +174,8 @@ fn paragraphs(
         let para = &text[b.span.start..b.span.end];
         if let Some(m) = memo.as_deref_mut() {
             let prior = joiner.prior();
-            if let Some((ss, bf)) = m.paragraph(
-                para,
-                heading.as_deref(),
-                &numbers[nums.clone()],
-                prior,
-                place,
-            ) {
+            if let Some((ss, bf)) = m.paragraph(para, heading, &numbers[nums.clone()], prior, place)
+            {
                 sentences.extend(ss);
                 joiner.push(bf);
                 continue;
@@ -196,12 +191,19 @@ fn paragraphs(
             &amounts,
             i,
             b,
-            heading.clone(),
+            heading,
             ss,
             place.sentence,
         );
         if let Some(m) = memo.as_deref_mut() {
-            m.keep(para, heading, &numbers[nums], ss, &bf, place);
+            m.keep(
+                para,
+                heading.map(String::from),
+                &numbers[nums],
+                ss,
+                &bf,
+                place,
+            );
         }
         joiner.push(bf);
     }

@@ -343,7 +343,7 @@ pub fn read_block(
     nums: &[usize],
     b: usize,
     block: &Block,
-    heading: Option<String>,
+    heading: Option<&str>,
     sentences: &[Sentence],
     first_sentence: usize,
 ) -> BlockFacts {
@@ -369,7 +369,8 @@ pub fn read_block(
         block: b,
         cur: None,
         first_in_block: true,
-        heading,
+        heading_text: heading,
+        heading: std::cell::OnceCell::new(),
         open: Vec::new(),
         share_whole: None,
         block_span: block.span,
@@ -492,19 +493,23 @@ fn join_pending(
     }
 }
 
-/// The label of a numbered heading directly above block `b`, if any.
-pub fn heading_label(text: &str, blocks: &[Block], b: usize) -> Option<String> {
+/// The text of a numbered heading directly above block `b`, if any: what `heading_label`
+/// reads, and what a paragraph's reading depends on (`memo` keys on it).
+pub fn heading_text<'t>(text: &'t str, blocks: &[Block], b: usize) -> Option<&'t str> {
     let prev = blocks[..b].last()?;
     if prev.kind != BlockKind::Heading || prev.marker.is_none() {
         return None;
     }
-    let t = &text[prev.span.start..prev.span.end];
+    Some(&text[prev.span.start..prev.span.end])
+}
+
+/// The label a heading's text gives the paragraph below it, if any.
+fn heading_label(t: &str) -> Option<Arc<str>> {
     let l = label::normalize_shared(t);
     let s = ["情况", "说明", "决算"]
         .iter()
-        .fold(&*l.text, |s, w| trim_end_word(s, w))
-        .to_string();
-    (!label::is_generic(&s)).then_some(s)
+        .fold(&*l.text, |s, w| trim_end_word(s, w));
+    (!label::is_generic(s)).then(|| Arc::from(s))
 }
 
 struct BlockReader<'a, 't> {
@@ -518,7 +523,10 @@ struct BlockReader<'a, 't> {
     block: usize,
     cur: Option<usize>,
     first_in_block: bool,
-    heading: Option<String>,
+    /// The text of the heading above the paragraph, and the label it gives, read only when a
+    /// statement needs it (few do; most headings were normalised for nothing).
+    heading_text: Option<&'t str>,
+    heading: std::cell::OnceCell<Option<Arc<str>>>,
     open: Vec<OpenList>,
     /// A figure of the whole inside a share clause, and where its clause starts.
     share_whole: Option<(usize, usize)>,
@@ -574,6 +582,13 @@ fn find_zhan(s: &str) -> Option<usize> {
 }
 
 impl BlockReader<'_, '_> {
+    /// The label the heading above the paragraph gives, read the first time it is asked for.
+    fn heading_label(&self) -> Option<Arc<str>> {
+        self.heading
+            .get_or_init(|| self.heading_text.and_then(heading_label))
+            .clone()
+    }
+
     /// The last statement labelled `label` above: in this paragraph, else in those above (an
     /// `EXTERNAL` index, resolved by `join`, the lookup kept in `external`).
     fn stated_before(&mut self, label: &str) -> Option<usize> {
@@ -952,7 +967,7 @@ impl BlockReader<'_, '_> {
         }
         if text.is_empty() || label::is_generic(&text) {
             let fallback = if self.first_in_block {
-                self.heading.as_deref().map(Arc::from).or(head.cloned())
+                self.heading_label().or(head.cloned())
             } else {
                 head.cloned()
             };
@@ -976,7 +991,7 @@ impl BlockReader<'_, '_> {
             }
             _ => {
                 let label = if self.first_in_block {
-                    self.heading.as_deref().map(Arc::from)
+                    self.heading_label()
                 } else {
                     None
                 }

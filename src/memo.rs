@@ -80,6 +80,8 @@ struct TableEntry {
 
 #[derive(Debug, Clone)]
 struct Entry {
+    /// The text of the numbered heading above (`facts::heading_text`): the label it gives is
+    /// made from it.
     heading: Option<String>,
     /// All as if the paragraph were the first thing of its report.
     numbers: Vec<Number>,
