@@ -20,24 +20,24 @@ pub fn split(text: &str) -> Vec<usize> {
         .then(|| memchr::memchr(b'\n', &bytes[text.len() / 2..]))
         .flatten()
         .map(|i| text.len() / 2 + i + 1);
-    match half {
-        Some(mid) => {
-            let second = std::thread::scope(|s| {
-                let second = s.spawn(|| {
-                    let mut out = Vec::new();
-                    titles(text, mid, text.len(), &mut out);
-                    out
-                });
-                titles(text, 0, mid, &mut starts);
-                second.join()
-            });
-            match second {
-                Ok(rest) => starts.extend(rest),
-                Err(panic) => std::panic::resume_unwind(panic),
-            }
+    let Some(mid) = half else {
+        titles(text, 0, text.len(), &mut starts);
+        return starts;
+    };
+    std::thread::scope(|s| {
+        let second = std::thread::Builder::new().spawn_scoped(s, || {
+            let mut out = Vec::new();
+            titles(text, mid, text.len(), &mut out);
+            out
+        });
+        // No thread to be had (a process limit): the second half here, after the first.
+        titles(text, 0, mid, &mut starts);
+        match second.map(|h| h.join()) {
+            Ok(Ok(rest)) => starts.extend(rest),
+            Ok(Err(panic)) => std::panic::resume_unwind(panic),
+            Err(_) => titles(text, mid, text.len(), &mut starts),
         }
-        None => titles(text, 0, text.len(), &mut starts),
-    }
+    });
     starts
 }
 
@@ -311,30 +311,69 @@ mod tests {
         assert!(is_title(titled) && is_title_as_before(titled));
     }
 
-    /// A bundle large enough to be split by two threads: the same starts as one search, for
-    /// several places of the halves' meeting line (titles, \r\n, lone \r around it).
+    /// A bundle large enough to be split by two threads: the same starts as one search,
+    /// whatever stands where the halves meet — a title across the middle, a title starting
+    /// right where the second half does (after `\n` or `\r\n`), a lone `\r` there — and in
+    /// bundles of titles and filler.
     #[test]
     fn a_large_bundle_splits_as_one_search() {
-        let mut rng = crate::testing::Lcg::new(5);
-        for size in [
-            PARALLEL_SPLIT,
-            PARALLEL_SPLIT + 7_001,
-            2 * PARALLEL_SPLIT + 3,
-        ] {
-            let mut text = String::new();
-            let mut k = 0;
-            while text.len() < size {
-                text.push_str(&format!("某{k}局2023年度部门决算说明"));
-                text.push_str(["\n", "\r\n", "\r"][k % 3]);
-                for _ in 0..(k % 40) {
-                    text.push_str(&rng.join(&["收入", "明细", "说明", "。", "，", "表"], 9));
-                    text.push_str(["\n", "\r\n", "\r"][(k / 3) % 3]);
-                }
-                k += 1;
+        let title = "某局2023年度部门决算说明";
+        let filler = |len: usize| {
+            let mut s = String::new();
+            while s.len() < len {
+                s.push_str(&"明细x".repeat(20));
+                s.push('\n');
             }
-            let starts = split(&text);
-            assert!(starts.len() > 100, "{}", starts.len());
-            assert_eq!(starts, split_as_before(&text));
+            s
+        };
+        let mut texts = Vec::new();
+        // A title across the middle, between its two 明: the text is head + title line + as
+        // many bytes as head, so its middle falls inside the title.
+        let across = "明光市财政局2023年度部门决算说明";
+        let head = filler(PARALLEL_SPLIT / 2);
+        let tail = "x".repeat(head.len() - 1) + "\n";
+        texts.push(format!("{head}{across}\n{tail}"));
+        // A title starting where the second half does: the middle falls 5 bytes before the
+        // end of the line above it.
+        for end in ["\n", "\r\n", "\r"] {
+            let head = filler(PARALLEL_SPLIT / 2) + &"x".repeat(30) + end;
+            let rest = head.len() - 10;
+            let tail = format!("{title}\n{}", "x".repeat(rest - title.len() - 1));
+            texts.push(format!("{head}{tail}"));
+        }
+        // Titles and filler, with each kind of line end.
+        let mut rng = crate::testing::Lcg::new(5);
+        let mut text = String::new();
+        let mut k = 0;
+        while text.len() < PARALLEL_SPLIT + 7_001 {
+            text.push_str(&format!("某{k}局2023年度部门决算说明"));
+            text.push_str(["\n", "\r\n", "\r"][k % 3]);
+            for _ in 0..(k % 40) {
+                text.push_str(&rng.join(&["收入", "明细", "说明", "。", "，", "表"], 9));
+                text.push_str(["\n", "\r\n", "\r"][(k / 3) % 3]);
+            }
+            k += 1;
+        }
+        texts.push(text);
+        for (i, text) in texts.iter().enumerate() {
+            let starts = split(text);
+            assert_eq!(starts, split_as_before(text), "text {i}");
+            if i == 0 {
+                // The title across the middle, once.
+                let at = text.find(across);
+                assert!(
+                    text.len() / 2 > at.unwrap()
+                        && starts.iter().filter(|&&s| Some(s) == at).count() == 1
+                );
+            }
+            if (1..=2).contains(&i) {
+                // The title where the second half starts.
+                let mid = text.len() / 2 + text[text.len() / 2..].find('\n').unwrap() + 1;
+                assert!(
+                    text[mid..].starts_with(title) && starts.contains(&mid),
+                    "text {i}"
+                );
+            }
         }
     }
 

@@ -104,7 +104,7 @@ impl Doc<'_> {
                 }
                 // Most labels are canonical already: then the statement's own is shared (one
                 // allocation less, and the views hold one label where they held two).
-                _ if crate::label::is_canonical(&st.label) => Arc::clone(&st.label),
+                _ if crate::label::plainly_canonical(&st.label) => Arc::clone(&st.label),
                 _ => {
                     let c = crate::label::canonical(&st.label);
                     if *c == *st.label {

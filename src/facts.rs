@@ -493,7 +493,7 @@ fn join_pending(
     }
 }
 
-/// The text of a numbered heading directly above block `b`, if any: what `heading_label`
+/// The text of a numbered heading directly above block `b`, if any: what `label_of_heading`
 /// reads, and what a paragraph's reading depends on (`memo` keys on it).
 pub fn heading_text<'t>(text: &'t str, blocks: &[Block], b: usize) -> Option<&'t str> {
     let prev = blocks[..b].last()?;
@@ -504,7 +504,7 @@ pub fn heading_text<'t>(text: &'t str, blocks: &[Block], b: usize) -> Option<&'t
 }
 
 /// The label a heading's text gives the paragraph below it, if any.
-fn heading_label(t: &str) -> Option<Arc<str>> {
+fn label_of_heading(t: &str) -> Option<Arc<str>> {
     let l = label::normalize_shared(t);
     let s = ["情况", "说明", "决算"]
         .iter()
@@ -585,7 +585,7 @@ impl BlockReader<'_, '_> {
     /// The label the heading above the paragraph gives, read the first time it is asked for.
     fn heading_label(&self) -> Option<Arc<str>> {
         self.heading
-            .get_or_init(|| self.heading_text.and_then(heading_label))
+            .get_or_init(|| self.heading_text.and_then(label_of_heading))
             .clone()
     }
 
@@ -1370,6 +1370,29 @@ pub fn add_tables(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every space at either end (and a character sharing a space's first byte) is trimmed as
+    /// by a plain trim: the look at the end bytes lets none through.
+    #[test]
+    fn trim_pre_is_a_trim_of_spaces() {
+        let spaces = (0..=0x10FFFF_u32)
+            .filter_map(char::from_u32)
+            .filter(|c| c.is_whitespace() || *c == '\u{3000}');
+        fn trim(s: &str) -> &str {
+            s.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}')
+        }
+        for c in spaces.chain(['\u{c0}', '\u{1600}', '\u{2010}', '\u{3001}', 'x']) {
+            for body in ["", "a", "收入", "\u{3000}b"] {
+                for s in [
+                    format!("{c}{body}"),
+                    format!("{body}{c}"),
+                    format!("{c}{body}{c}"),
+                ] {
+                    assert_eq!(trim_pre(&s), trim(&s), "{s:?}");
+                }
+            }
+        }
+    }
     use crate::extract::words::DIRECTION_WORDS;
 
     /// The nearest unit by halving is the one the scan found: the first of the nearest, ties

@@ -165,7 +165,9 @@ impl Interval {
     pub fn scale(self, k: Decimal) -> Option<Interval> {
         let a = self.lo.checked_mul(k)?;
         let b = self.hi.checked_mul(k)?;
-        // `(a.min(b), a.max(b))` in one comparison instead of two: on a tie both were `a`.
+        // `(a.min(b), a.max(b))` in one comparison instead of two. On a tie both were `a`
+        // (rust_decimal's own `min` and `max` return `self`; std's `Ord::max` would not): equal
+        // values may differ in scale, which the analysis shows.
         Some(match a.cmp(&b) {
             Ordering::Greater => Interval { lo: b, hi: a },
             Ordering::Less => Interval { lo: a, hi: b },

@@ -1325,6 +1325,28 @@ fn quantity_label(l: &str) -> bool {
 mod tests {
     use super::*;
 
+    /// A quantity's first figure without an interval (it overflows) never counts: the next
+    /// statement of it is the first, and the third is checked against the second.
+    #[test]
+    fn a_figure_without_interval_is_not_the_first_of_its_quantity() {
+        let text = "本年支出合计99999999999999999999999999亿元。\
+                    本年支出合计100.00万元。本年支出合计100.00万元。";
+        let a = crate::analyze(text);
+        let same: Vec<_> = a
+            .relations
+            .iter()
+            .filter(|r| r.kind == RelationKind::Same)
+            .collect();
+        assert_eq!(same.len(), 1, "{:?}", a.relations);
+        let second = text.find("100.00").expect("second");
+        let third = text.rfind("100.00").expect("third");
+        assert_eq!(
+            (same[0].parts[0].span.start, same[0].target.span.start),
+            (second, third)
+        );
+        assert!(same[0].holds);
+    }
+
     /// `names` as it was, on the raw words and label: the reference.
     fn names_before(denom: &str, total: &str) -> bool {
         let d = label::normalize(denom).text;
