@@ -139,7 +139,7 @@ pub fn sentences_into(
             }
         }
     }
-    split.finish()
+    split.finish();
 }
 
 /// How far the scan of `sentences` steps from a byte: over a whole character from its first
@@ -260,7 +260,8 @@ impl<'p, 'o> Splitter<'p, 'o> {
         }
     }
 
-    fn finish(mut self) {
+    // By reference: taken by value, the whole splitter (its inline clauses) was copied.
+    fn finish(&mut self) {
         let end = self.span.end;
         if self.clause_start < end {
             self.clauses.push(Clause {
