@@ -306,8 +306,9 @@ pub fn read(text: &str, raw: &RawTable, numbers: &[Number], assumed_unit: Option
     for cells in &raw.rows {
         texts.clear();
         texts.extend(cells.iter().map(|&s| cell_text(s)));
-        if texts.iter().any(|t| declares_unit(t))
-            && texts.iter().filter(|t| !t.is_empty()).count() == 1
+        // The count first: it reads no text, and most rows have more than one cell.
+        if texts.iter().filter(|t| !t.is_empty()).count() == 1
+            && texts.iter().any(|t| declares_unit(t))
         {
             if let Some(u) = texts.iter().find_map(|t| unit_of(t)) {
                 factor = factor_of(u);
