@@ -1216,12 +1216,18 @@ fn eval(e: &Expr, col: &mut dyn FnMut(usize) -> Option<Interval>) -> Option<Inte
     }
 }
 
+/// A quantity: its canonical label, column and dimension.
+type SameKey<'d> = (&'d str, Column, Dimension);
+
+/// The first figure of a quantity: its statement, the figure, and its term once made.
+type FirstFigure<'d> = (usize, &'d Fig, Option<Term>);
+
 /// The same quantity stated twice: same label, same column, same dimension.
 fn same(doc: &Doc, out: &mut Vec<Check>) {
     // Keyed by labels (document text): a randomly seeded hasher. The first figure of each
     // key, with its term made only when a second figure comes: most quantities are stated
     // once, and a term is an interval and a label to make.
-    let mut seen: foldhash::HashMap<(&str, Column, Dimension), (usize, &Fig, Option<Term>)> =
+    let mut seen: foldhash::HashMap<SameKey, FirstFigure> =
         foldhash::HashMapExt::with_capacity(doc.facts.statements.len());
     for (i, st) in doc.facts.statements.iter().enumerate() {
         if !quantity_label(&st.label) {
