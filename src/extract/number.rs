@@ -339,12 +339,15 @@ fn key_at(b: &[u8], i: usize) -> (u32, usize) {
             u32::from_be_bytes(word)
         }
     };
-    // The length from the first byte, without branches: which of them a CJK text takes is
-    // hard to foresee.
-    let lead = word >> 24;
-    let len = 1 + usize::from(lead >= 0xC0) + usize::from(lead >= 0xE0) + usize::from(lead >= 0xF0);
+    // The length from the first byte's high half, looked up without branches: which of them a
+    // CJK text takes is hard to foresee.
+    let len = usize::from(UTF8_LEN[(word >> 28) as usize]);
     (word >> (32 - 8 * len), len)
 }
+
+/// The length of a UTF-8 character by the high half of its first byte: 0x0–0x7 ASCII, 0xC–0xD
+/// 2 bytes, 0xE 3, 0xF 4 (0x8–0xB continue a character; never first at a boundary).
+const UTF8_LEN: [u8; 16] = [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 3, 4];
 
 /// The `key` of the character that ends at `b[i - 1]` and its length; `(0, 0)` at the start.
 #[inline(always)]
