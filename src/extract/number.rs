@@ -326,10 +326,12 @@ const fn key(c: char) -> u32 {
 /// character": nothing below accepts it, as nothing accepted `None`.
 #[inline(always)]
 fn key_at(b: &[u8], i: usize) -> (u32, usize) {
-    let word = match b.get(i..).and_then(<[u8]>::first_chunk::<4>) {
-        Some(&word) => u32::from_be_bytes(word),
+    // The 4 bytes as one range: one comparison with the end (`get(i..)` then `first_chunk`
+    // made two).
+    let word = match b.get(i..i + 4) {
+        Some(&[w0, w1, w2, w3]) => u32::from_be_bytes([w0, w1, w2, w3]),
         // Near the end: padded with zeros, shifted out below.
-        None => {
+        _ => {
             let tail = b.get(i..).unwrap_or_default();
             if tail.is_empty() {
                 return (0, 0);
@@ -352,10 +354,11 @@ const UTF8_LEN: [u8; 16] = [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 3, 4];
 /// The `key` of the character that ends at `b[i - 1]` and its length; `(0, 0)` at the start.
 #[inline(always)]
 fn key_before(b: &[u8], i: usize) -> (u32, usize) {
-    let word = match b.get(..i).and_then(<[u8]>::last_chunk::<4>) {
-        Some(&word) => u32::from_be_bytes(word),
+    // As in `key_at`; below 4, the start wraps past `i` and the range is `None`.
+    let word = match b.get(i.wrapping_sub(4)..i) {
+        Some(&[w0, w1, w2, w3]) => u32::from_be_bytes([w0, w1, w2, w3]),
         // Near the start: padded with zeros, masked off below.
-        None => {
+        _ => {
             let head = b.get(..i).unwrap_or_default();
             if head.is_empty() {
                 return (0, 0);
