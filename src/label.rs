@@ -503,23 +503,37 @@ fn normalize_uncached(raw: &str) -> Label {
 /// characters `canonical` drops or maps (的, 境, 用 after 费, parentheses). Most labels have
 /// none; some with them are canonical too (`a(b`), and the caller then compares.
 pub fn plainly_canonical(s: &str) -> bool {
+    // A character at a time by its first byte (an ideograph is one step for three bytes).
     let b = s.as_bytes();
-    !b.iter().enumerate().any(|(i, &x)| match x {
-        b'(' | b')' => true,
-        // 用 (E7 94 A8) only after 费 (E8 B4 B9): 公用经费 stays as it is. (A 费 that comes
-        // to precede it once a 的 or 境 or `()` between is dropped: those count already.)
-        0xE7 if b.get(i + 1..i + 3) == Some(&[0x94, 0xA8]) => {
-            i >= 3 && b[i - 3..i] == [0xE8, 0xB4, 0xB9]
+    let mut i = 0;
+    while let Some(&x) = b.get(i) {
+        let rest = b.get(i + 1..i + 3);
+        let changes = match x {
+            b'(' | b')' => true,
+            // 的 (E7 9A 84), 境 (E5 A2 83), （ and ） (EF BC 88, EF BC 89).
+            0xE7 => match rest {
+                Some([0x9A, 0x84]) => true,
+                // 用 (E7 94 A8) only after 费 (E8 B4 B9): 公用经费 stays as it is. (A 费 that
+                // comes to precede it once a 的 or 境 or `()` between is dropped: those count
+                // already.)
+                Some([0x94, 0xA8]) => i >= 3 && b[i - 3..i] == [0xE8, 0xB4, 0xB9],
+                _ => false,
+            },
+            0xE5 => rest == Some(&[0xA2, 0x83]),
+            0xEF => matches!(rest, Some([0xBC, 0x88 | 0x89])),
+            _ => false,
+        };
+        if changes {
+            return false;
         }
-        // The first bytes of 的 境 （ ）; the rest of the character tells.
-        0xE5 | 0xE7 | 0xEF => matches!(
-            (x, b.get(i + 1), b.get(i + 2)),
-            (0xE7, Some(0x9A), Some(0x84))
-                | (0xE5, Some(0xA2), Some(0x83))
-                | (0xEF, Some(0xBC), Some(0x88 | 0x89))
-        ),
-        _ => false,
-    })
+        i += match x {
+            0..0x80 => 1,
+            0x80..0xE0 => 2,
+            0xE0..0xF0 => 3,
+            _ => 4,
+        };
+    }
+    true
 }
 
 /// Canonical comparison of two labels: 的 and a few synonyms do not matter.
