@@ -2,6 +2,7 @@
 //! template, so that a list naming exactly those parts is known to be complete.
 
 use crate::label::canonical;
+use crate::text::search::contains;
 
 /// A total and its parts, as label fragments (matched after `label::canonical`).
 pub struct Decomposition {
@@ -94,7 +95,7 @@ fn matches_total(l: &str, d: &Decomposition) -> bool {
             l == "总计"
         } else {
             // Totals named inside a longer label: “三公”经费财政拨款, 政府采购支出总额.
-            ends_with(l, t) || (d.inside && has(l, t))
+            ends_with(l, t) || (d.inside && contains(l, t))
         }
     })
 }
@@ -107,18 +108,6 @@ fn ends_with(l: &str, t: &str) -> bool {
         ([.., a, b], [.., c, d]) => a == c && b == d && l.ends_with(t),
         _ => l.ends_with(t),
     }
-}
-
-/// `l.contains(t)` by a plain scan for `t`'s first two bytes: on labels of a few characters
-/// any searcher (even a character's) costs more to set up than the scan.
-fn has(l: &str, t: &str) -> bool {
-    let (l, t) = (l.as_bytes(), t.as_bytes());
-    let [a, b, ..] = *t else {
-        return t.is_empty() || l.contains(&t[0]);
-    };
-    // A match starts at a character (both are UTF-8), so byte positions are enough.
-    l.len() >= t.len()
-        && (0..=l.len() - t.len()).any(|i| l[i] == a && l[i + 1] == b && l[i..].starts_with(t))
 }
 
 /// The decompositions whose total a canonical label names: bit k for `DECOMPOSITIONS[k]`.
@@ -150,7 +139,7 @@ pub fn name(d: &Decomposition) -> String {
 fn component(l: &str, d: &Decomposition) -> Option<usize> {
     // 对附属单位补助支出 contains 补助 words of others? Take the longest match.
     (0..d.parts.len())
-        .filter(|&i| has(l, d.parts[i]))
+        .filter(|&i| contains(l, d.parts[i]))
         .max_by_key(|&i| d.parts[i].len())
 }
 
@@ -235,40 +224,6 @@ mod tests {
         for l in ["", "计", "合计", "收入合计", "支出合计", "a", "xa", "ba"] {
             for t in ["", "计", "合计", "收入合计", "a", "ba"] {
                 assert_eq!(ends_with(l, t), l.ends_with(t), "{l:?} {t:?}");
-            }
-        }
-    }
-
-    #[test]
-    fn has_is_contains() {
-        let fragments = [
-            "",
-            "三",
-            "三公",
-            "公务用车购置及运行",
-            "a",
-            "ab",
-            "支出",
-            "出合",
-            "b公",
-        ];
-        let labels = [
-            "",
-            "三",
-            "三公",
-            "“三公”经费",
-            "公务用车购置及运行费",
-            "ab",
-            "xab",
-            "a",
-            "基本支出合计",
-            "支出",
-            "b公",
-            "公b公",
-        ];
-        for l in labels {
-            for t in fragments {
-                assert_eq!(has(l, t), l.contains(t), "{l:?} {t:?}");
             }
         }
     }

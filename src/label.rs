@@ -10,6 +10,7 @@ use std::sync::{Arc, OnceLock};
 use regex::Regex;
 
 use crate::extract::words::{column_of, Column, FUNDS};
+use crate::text::search::find_from;
 
 /// 类 / 款 / 项 of the functional classification.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -137,14 +138,6 @@ pub const GENERIC: &[&str] = &[
 
 pub fn is_generic(s: &str) -> bool {
     GENERIC.contains(&s)
-}
-
-/// Where `word` (not empty) first stands in `s` at or after byte `from`. A plain scan: the
-/// texts here are short, and std's substring searcher cost more to set up than the scan.
-fn find_from(s: &str, word: &str, from: usize) -> Option<usize> {
-    let (h, w) = (s.as_bytes(), word.as_bytes());
-    let &first = w.first()?;
-    (from..=h.len().checked_sub(w.len())?).find(|&i| h[i] == first && h[i..].starts_with(w))
 }
 
 /// `*s = s.replace(word, to)` (`word` not empty), by `find_from`; whether `word` was there.

@@ -12,6 +12,7 @@ use rust_decimal::Decimal;
 use crate::extract::number::{Dimension, Number};
 use crate::extract::words::Column;
 use crate::segment::RawTable;
+use crate::text::search::contains;
 use crate::text::Span;
 
 /// A column formula: `target = expr`, columns 0-based positions in the row.
@@ -105,17 +106,6 @@ fn unit_re() -> &'static Regex {
     })
 }
 
-/// Whether `s` holds `needle`. Cells and headers are short: a plain scan beats
-/// `str::contains(&str)`, which first builds a two-way searcher (100+ instructions).
-fn has(s: &str, needle: &str) -> bool {
-    let (s, n) = (s.as_bytes(), needle.as_bytes());
-    let Some((&last, init)) = n.split_last() else {
-        return true;
-    };
-    // The last byte of a Chinese character tells more than its first (E4–E9 for all of them).
-    (init.len()..s.len()).any(|i| s[i] == last && s[i - init.len()..i] == *init)
-}
-
 /// `unit_of(s).is_some()`.
 fn declares_unit(s: &str) -> bool {
     unit_of(s).is_some()
@@ -127,7 +117,7 @@ fn declares_unit(s: &str) -> bool {
 /// prefix of another that starts like it, and no space is a colon or a unit, so no step
 /// gives back what it took. Each unit ends in 元: most cells are ruled out by one scan.
 fn unit_of(s: &str) -> Option<&'static str> {
-    if !has(s, "元") {
+    if !contains(s, "元") {
         return None;
     }
     fn unit(t: &str) -> Option<(&'static str, &str)> {
@@ -188,24 +178,24 @@ fn factor_of(u: &str) -> Decimal {
 
 fn column_of_header(h: &str) -> Option<Column> {
     // Most headers have no space to remove: no new string for them.
-    let h: std::borrow::Cow<str> = if has(h, " ") || has(h, "\u{3000}") {
+    let h: std::borrow::Cow<str> = if contains(h, " ") || contains(h, "\u{3000}") {
         h.replace([' ', '\u{3000}'], "").into()
     } else {
         h.into()
     };
     let h = &*h;
-    if has(h, "%")
-        || has(h, "率")
-        || has(h, "执行数") && has(h, "预算执行")
-        || has(h, "比例")
-        || has(h, "增减")
+    if contains(h, "%")
+        || contains(h, "率")
+        || contains(h, "执行数") && contains(h, "预算执行")
+        || contains(h, "比例")
+        || contains(h, "增减")
     {
         return None;
     }
     if ["本年数", "本年", "本期数", "本年金额", "本年决算数"].contains(&h) {
         return Some(Column::Current);
     }
-    crate::extract::words::column_of(h).or(if has(h, "金额") || has(h, "合计") {
+    crate::extract::words::column_of(h).or(if contains(h, "金额") || contains(h, "合计") {
         Some(Column::Current)
     } else {
         None
@@ -319,8 +309,8 @@ pub fn read(text: &str, raw: &RawTable, numbers: &[Number], assumed_unit: Option
         // The column-number row: every cell a number or a formula (or 栏次/行次).
         let numbering = texts.iter().all(|t| {
             t.is_empty()
-                || has(t, "栏次")
-                || has(t, "行次")
+                || contains(t, "栏次")
+                || contains(t, "行次")
                 || t.bytes().all(|b| b.is_ascii_digit())
                 || is_formula(t)
         }) && texts.iter().any(|t| is_formula(t) || *t == "1");
@@ -423,7 +413,11 @@ pub fn read(text: &str, raw: &RawTable, numbers: &[Number], assumed_unit: Option
                 }
             }
             let h = &header[c];
-            pct * 2 > all || has(h, "%") || has(h, "％") || has(h, "率") || has(h, "比重")
+            pct * 2 > all
+                || contains(h, "%")
+                || contains(h, "％")
+                || contains(h, "率")
+                || contains(h, "比重")
         })
         .collect();
     // A header cell such as 金额（万元）also declares the unit.
@@ -545,7 +539,7 @@ mod tests {
         for round in 0..20_000 {
             let s = rng.join(&pieces, round % 7);
             for n in needles {
-                assert_eq!(has(&s, n), s.contains(n), "{s:?} {n:?}");
+                assert_eq!(contains(&s, n), s.contains(n), "{s:?} {n:?}");
             }
             assert_eq!(declares_unit(&s), unit_re().is_match(&s), "{s:?}");
             let unit = unit_re()

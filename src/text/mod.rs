@@ -1,10 +1,11 @@
-//! Text primitives: byte spans and the line index.
+//! Text primitives: byte spans, the line index, and substring search in short texts.
 //!
 //! Architecture invariant: every span in the engine is a UTF-8 byte range on char boundaries of
 //! the analysed text. Only `encoding` knows about UTF-16.
 
 pub mod encoding;
 mod line_index;
+pub(crate) mod search;
 
 pub(crate) use line_index::floor_char_boundary;
 pub use line_index::{LineCol, LineIndex};
